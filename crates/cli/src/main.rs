@@ -1,0 +1,387 @@
+//! `accord`: the server, the demo, migrations, users and tokens, and the audit-trail checks.
+#![forbid(unsafe_code)]
+
+mod demo;
+mod keyfile;
+
+use accord_app::{App, Config, SystemClock};
+use accord_store::Store;
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "accord",
+    version,
+    about = "Accord: the customer and its technology partner, run together"
+)]
+struct Cli {
+    /// Database URL: sqlite://PATH (created if missing) or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        global = true,
+        env = "ACCORD_DATABASE_URL",
+        default_value = "sqlite://accord.db"
+    )]
+    database: String,
+    /// The secret that keys the audit chain, kept outside the database. Created (mode 0600) on
+    /// first use of an empty database.
+    #[arg(
+        long,
+        global = true,
+        env = "ACCORD_AUDIT_KEY_FILE",
+        default_value = "accord.key"
+    )]
+    audit_key_file: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate if needed, then serve the UI and the API.
+    Serve {
+        #[arg(long, env = "ACCORD_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+    },
+    /// Create the demo partnership world, print the URL and logins, then serve.
+    Demo {
+        #[arg(long, env = "ACCORD_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Seed the data and exit without serving.
+        #[arg(long)]
+        seed_only: bool,
+        /// Print the URL and logins as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply database migrations.
+    Migrate,
+    /// Organisations.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// The audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Create an organisation.
+    Add {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// customer or partner
+        #[arg(long)]
+        kind: String,
+    },
+    /// List organisations.
+    List,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is read from standard input.
+    Add(UserAdd),
+}
+
+#[derive(Args)]
+struct UserAdd {
+    /// The organisation's slug.
+    #[arg(long)]
+    organisation: String,
+    #[arg(long)]
+    email: String,
+    #[arg(long)]
+    name: String,
+    /// Read the password from standard input (required: passwords never go on the command line).
+    #[arg(long, required = true)]
+    password_stdin: bool,
+    /// Make the user an admin of their organisation.
+    #[arg(long)]
+    admin: bool,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print a new API token for a user.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// Check the user's password, read from standard input, first.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Days until the token expires.
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every audit chain; exit 1 naming the first broken event.
+    Verify {
+        /// Also check against a checkpoint exported earlier.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export the signed heads of every chain, to keep outside the database.
+    Checkpoint {
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ACCORD_LOG")
+                .unwrap_or_else(|_| "warn,accord=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(cli: &Cli) -> Result<App> {
+    let store = Store::connect(&cli.database)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    store.migrate().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let key = keyfile::load_or_create(&cli.audit_key_file, &store).await?;
+    Ok(App::new(
+        store,
+        key,
+        Arc::new(SystemClock),
+        Config::default(),
+    ))
+}
+
+fn read_stdin_password() -> Result<String> {
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .context("cannot read the password from standard input")?;
+    let pw = s
+        .strip_suffix('\n')
+        .map(|p| p.strip_suffix('\r').unwrap_or(p))
+        .unwrap_or(&s)
+        .to_string();
+    if pw.is_empty() {
+        bail!("no password on standard input");
+    }
+    Ok(pw)
+}
+
+fn app_err(e: accord_app::Error) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Migrate => {
+            let store = Store::connect(&cli.database)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            store.migrate().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("migrated {}", store.url());
+        }
+        Command::Serve { bind } => {
+            let app = open(&cli).await?;
+            serve(app, bind, None).await?;
+        }
+        Command::Demo {
+            bind,
+            seed_only,
+            json,
+        } => {
+            let app = open(&cli).await?;
+            let logins = demo::seed(&app).await.map_err(app_err)?;
+            if *seed_only {
+                demo::print(&logins, &format!("http://{bind}"), *json);
+            } else {
+                serve(app, bind, Some((logins, *json))).await?;
+            }
+        }
+        Command::Org(OrgCommand::Add { slug, name, kind }) => {
+            let app = open(&cli).await?;
+            let o = app
+                .create_organisation(accord_app::org::NewOrganisation {
+                    slug: slug.clone(),
+                    name: name.clone(),
+                    kind: kind.clone(),
+                })
+                .await
+                .map_err(app_err)?;
+            println!("{} {} ({})", o.id, o.slug, o.kind);
+        }
+        Command::Org(OrgCommand::List) => {
+            let app = open(&cli).await?;
+            let mut tx = app
+                .store()
+                .read()
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            for o in accord_store::org::list_all(&mut tx)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+            {
+                println!("{}\t{}\t{}\t{}", o.id, o.slug, o.kind, o.name);
+            }
+        }
+        Command::User(UserCommand::Add(u)) => {
+            let password = read_stdin_password()?;
+            let app = open(&cli).await?;
+            let v = app
+                .create_user(accord_app::org::NewUser {
+                    organisation_slug: u.organisation.clone(),
+                    email: u.email.clone(),
+                    name: u.name.clone(),
+                    password,
+                    is_org_admin: u.admin,
+                })
+                .await
+                .map_err(app_err)?;
+            println!("{} {} ({})", v.id, v.email, v.organisation.slug);
+        }
+        Command::Token(TokenCommand::Create {
+            email,
+            password_stdin,
+            days,
+        }) => {
+            let password = if *password_stdin {
+                Some(read_stdin_password()?)
+            } else {
+                None
+            };
+            if !(1..=3650).contains(days) {
+                bail!("--days must be between 1 and 3650");
+            }
+            let app = open(&cli).await?;
+            let (token, expires) = app
+                .create_api_token(email, time::Duration::days(*days), password.as_deref())
+                .await
+                .map_err(app_err)?;
+            println!("{token}");
+            eprintln!(
+                "expires {}",
+                expires.format(&time::format_description::well_known::Rfc3339)?
+            );
+        }
+        Command::Audit(AuditCommand::Verify { checkpoint, json }) => {
+            let app = open(&cli).await?;
+            let cp = match checkpoint {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    Some(serde_json::from_str(&text).with_context(|| {
+                        format!("{} is not an Accord checkpoint", path.display())
+                    })?)
+                }
+                None => None,
+            };
+            let started = std::time::Instant::now();
+            let report = app
+                .verify_chains(None, cp.as_ref())
+                .await
+                .map_err(app_err)?;
+            let secs = started.elapsed().as_secs_f64();
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else if let Some(b) = &report.first_broken {
+                println!(
+                    "audit trail BROKEN in chain {} at event {}: {}",
+                    b.chain_id, b.seq, b.message
+                );
+                println!(
+                    "{} events in {} chains checked before the break",
+                    report.events_checked, report.chains_checked
+                );
+            } else {
+                println!(
+                    "audit trail intact: {} events in {} chains verified in {:.3} s{}",
+                    report.events_checked,
+                    report.chains_checked,
+                    secs,
+                    if cp.is_some() {
+                        ", consistent with the checkpoint"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            return Ok(if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            });
+        }
+        Command::Audit(AuditCommand::Checkpoint { output }) => {
+            let app = open(&cli).await?;
+            let cp = app.checkpoint().await.map_err(app_err)?;
+            let text = serde_json::to_string_pretty(&cp)?;
+            std::fs::write(output, text + "\n")
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            println!(
+                "checkpoint of {} chains written to {}",
+                cp.heads.len(),
+                output.display()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(app: App, bind: &str, demo: Option<(Vec<demo::Login>, bool)>) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    let addr = listener.local_addr()?;
+    let url = format!("http://{addr}");
+    match &demo {
+        Some((logins, json)) => demo::print(logins, &url, *json),
+        None => println!("Accord listening on {url} (database {})", app.store().url()),
+    }
+    let store = app.store().clone();
+    let router = accord_web::router(accord_web::AppState { app });
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("the server stopped")?;
+    store.close().await;
+    Ok(())
+}

@@ -1,0 +1,280 @@
+//! Persistence for Accord on SQLite or PostgreSQL.
+//!
+//! One [`Store`] over two sqlx pools. Each statement is written once, in SQL that both engines
+//! accept (`$1` placeholders, which sqlx's SQLite driver also binds), and run by the [`run!`]
+//! macro on whichever connection the transaction holds; the few statements that must differ live
+//! in [`dialect`]. Every write happens in a [`WriteTx`] that has locked its audit chain first, so
+//! the record change and its audit event commit or vanish together.
+#![forbid(unsafe_code)]
+
+pub mod audit;
+pub mod dialect;
+pub mod engagement;
+mod error;
+pub mod org;
+pub mod role;
+pub mod user;
+
+pub use error::StoreError;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Runs the same statement code on whichever connection a [`Tx`] holds. The body is compiled
+/// once per backend, so it may only use types both drivers encode and decode.
+#[macro_export]
+macro_rules! run {
+    ($tx:expr, |$c:ident| $body:expr) => {
+        match $tx {
+            $crate::Tx::Sqlite(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::Tx::Postgres(t) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+/// Like [`run!`] for statements that return no rows: evaluates to the number of rows affected.
+#[macro_export]
+macro_rules! execute {
+    ($tx:expr, |$c:ident| $body:expr) => {
+        match $tx {
+            $crate::Tx::Sqlite(t) => {
+                let $c = &mut **t;
+                $body.map(|r| r.rows_affected())
+            }
+            $crate::Tx::Postgres(t) => {
+                let $c = &mut **t;
+                $body.map(|r| r.rows_affected())
+            }
+        }
+    };
+}
+
+/// Which engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+enum Pools {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The database, on either engine.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pools: Pools,
+    url: String,
+}
+
+/// An open transaction on either engine.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self {
+            Tx::Sqlite(_) => Engine::Sqlite,
+            Tx::Postgres(_) => Engine::Postgres,
+        }
+    }
+}
+
+/// Hides the password of a database URL, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://") {
+        if let Some((userinfo, host)) = rest.rsplit_once('@') {
+            if let Some((user, _)) = userinfo.split_once(':') {
+                return format!("{scheme}://{user}:***@{host}");
+            }
+        }
+    }
+    url.to_string()
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Opens the database at `url`: `sqlite://PATH` (created if missing, WAL, synchronous=FULL,
+    /// foreign keys on) or `postgres://...`. Does not migrate; call [`Store::migrate`].
+    pub async fn connect(url: &str) -> Result<Store> {
+        let redacted = redact_url(url);
+        let unavailable =
+            |e: sqlx::Error| StoreError::Unavailable(format!("cannot open {redacted}: {e}"));
+        let pools = if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)
+                .map_err(unavailable)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(opts)
+                .await
+                .map_err(unavailable)?;
+            Pools::Sqlite(pool)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let opts = PgConnectOptions::from_str(url).map_err(unavailable)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await
+                .map_err(unavailable)?;
+            Pools::Postgres(pool)
+        } else {
+            return Err(StoreError::Unavailable(format!(
+                "cannot open {redacted}: the URL must start with sqlite:// or postgres://"
+            )));
+        };
+        Ok(Store {
+            pools,
+            url: redacted,
+        })
+    }
+
+    /// The URL with its password hidden.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn engine(&self) -> Engine {
+        match self.pools {
+            Pools::Sqlite(_) => Engine::Sqlite,
+            Pools::Postgres(_) => Engine::Postgres,
+        }
+    }
+
+    /// Applies pending migrations. Each migration runs in its own transaction, so a failed one
+    /// leaves the schema as it was before it.
+    pub async fn migrate(&self) -> Result<()> {
+        let res = match &self.pools {
+            Pools::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await,
+            Pools::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await,
+        };
+        res.map_err(|e| StoreError::Unavailable(format!("cannot migrate {}: {e}", self.url)))
+    }
+
+    /// A read-only view in one transaction (a consistent snapshot).
+    pub async fn read(&self) -> Result<Tx> {
+        Ok(match &self.pools {
+            Pools::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Pools::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// A transaction that may write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a read-then-write never fails half-way with a busy snapshot.
+    pub async fn write(&self) -> Result<Tx> {
+        Ok(match &self.pools {
+            Pools::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pools::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Opens a write transaction and locks the audit chain `chain_id` before anything else, so
+    /// writers to one chain queue on one lock and never deadlock on records.
+    pub async fn begin_write(
+        &self,
+        chain_id: uuid::Uuid,
+        kind: audit::ChainKind,
+    ) -> Result<WriteTx> {
+        let mut tx = self.write().await?;
+        let head = audit::lock_head(&mut tx, chain_id, kind).await?;
+        Ok(WriteTx {
+            tx,
+            chain_id,
+            head,
+            dirty: false,
+        })
+    }
+
+    /// Closes the pools.
+    pub async fn close(&self) {
+        match &self.pools {
+            Pools::Sqlite(p) => p.close().await,
+            Pools::Postgres(p) => p.close().await,
+        }
+    }
+
+    /// Storage settings that durability depends on, as (name, value) pairs.
+    pub async fn durability_settings(&self) -> Result<Vec<(String, String)>> {
+        dialect::durability_settings(self).await
+    }
+
+    pub(crate) fn sqlite_pool(&self) -> Option<&SqlitePool> {
+        match &self.pools {
+            Pools::Sqlite(p) => Some(p),
+            Pools::Postgres(_) => None,
+        }
+    }
+
+    pub(crate) fn pg_pool(&self) -> Option<&PgPool> {
+        match &self.pools {
+            Pools::Postgres(p) => Some(p),
+            Pools::Sqlite(_) => None,
+        }
+    }
+}
+
+/// A write transaction holding the lock on one audit chain. Records change through `tx`;
+/// each change appends its audit event with [`WriteTx::append`]; [`WriteTx::commit`] writes the
+/// new chain head and commits everything at once.
+pub struct WriteTx {
+    pub tx: Tx,
+    chain_id: uuid::Uuid,
+    head: audit::Head,
+    dirty: bool,
+}
+
+impl WriteTx {
+    pub fn chain_id(&self) -> uuid::Uuid {
+        self.chain_id
+    }
+
+    /// Appends one audit event to the locked chain and returns it.
+    pub async fn append(
+        &mut self,
+        key: &accord_domain::audit::AuditKey,
+        draft: audit::Draft,
+    ) -> Result<audit::Event> {
+        let ev =
+            audit::insert_event(&mut self.tx, key, self.chain_id, &mut self.head, draft).await?;
+        self.dirty = true;
+        Ok(ev)
+    }
+
+    pub async fn commit(mut self) -> Result<()> {
+        if self.dirty {
+            audit::save_head(&mut self.tx, self.chain_id, &self.head).await?;
+        }
+        self.tx.commit().await
+    }
+}

@@ -1,0 +1,163 @@
+//! Users and their authentication tokens.
+
+use crate::{execute, run, Result, StoreError, Tx};
+use serde::Serialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct User {
+    pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub is_org_admin: bool,
+    pub disabled: bool,
+    pub version: i64,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+const COLS: &str = "id, organisation_id, email, name, password_hash, is_org_admin, disabled, version, created_at, updated_at";
+
+pub async fn insert(tx: &mut Tx, u: &User) -> Result<()> {
+    execute!(tx, |c| {
+        sqlx::query(
+        "insert into users (id, organisation_id, email, name, password_hash, is_org_admin, disabled, version, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    )
+    .bind(u.id)
+    .bind(u.organisation_id)
+    .bind(&u.email)
+    .bind(&u.name)
+    .bind(&u.password_hash)
+    .bind(u.is_org_admin)
+    .bind(u.disabled)
+    .bind(u.version)
+    .bind(u.created_at)
+    .bind(u.updated_at)
+    .execute(c)
+    .await
+    })?;
+    Ok(())
+}
+
+pub async fn get(tx: &mut Tx, id: Uuid) -> Result<User> {
+    let sql = format!("select {COLS} from users where id = $1");
+    Ok(run!(tx, |c| sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_one(c)
+        .await)?)
+}
+
+pub async fn find_by_email(tx: &mut Tx, email: &str) -> Result<Option<User>> {
+    let sql = format!("select {COLS} from users where email = $1");
+    Ok(run!(tx, |c| sqlx::query_as(&sql)
+        .bind(email)
+        .fetch_optional(c)
+        .await)?)
+}
+
+pub async fn list_by_org(tx: &mut Tx, org_id: Uuid) -> Result<Vec<User>> {
+    let sql = format!("select {COLS} from users where organisation_id = $1 order by name");
+    Ok(run!(tx, |c| sqlx::query_as(&sql)
+        .bind(org_id)
+        .fetch_all(c)
+        .await)?)
+}
+
+/// Users by id, in one query.
+pub async fn get_many(tx: &mut Tx, ids: &[Uuid]) -> Result<Vec<User>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "select {COLS} from users where id in ({})",
+        placeholders.join(", ")
+    );
+    Ok(run!(tx, |c| {
+        let mut q = sqlx::query_as(&sql);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })?)
+}
+
+/// Replaces the password hash (rehash on login, password change).
+pub async fn set_password_hash(
+    tx: &mut Tx,
+    id: Uuid,
+    hash: &str,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let n =
+        execute!(tx, |c| {
+            sqlx::query(
+        "update users set password_hash = $1, version = version + 1, updated_at = $2 where id = $3"
+    )
+    .bind(hash)
+    .bind(now)
+    .bind(id)
+    .execute(c)
+    .await
+        })?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// A bearer token as stored: only its SHA-256, never the token itself.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Token {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    #[serde(skip)]
+    pub token_hash: String,
+    pub kind: String,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+pub async fn insert_token(tx: &mut Tx, t: &Token) -> Result<()> {
+    execute!(tx, |c| {
+        sqlx::query(
+        "insert into auth_tokens (id, user_id, token_hash, kind, created_at, expires_at) values ($1, $2, $3, $4, $5, $6)"
+    )
+    .bind(t.id)
+    .bind(t.user_id)
+    .bind(&t.token_hash)
+    .bind(&t.kind)
+    .bind(t.created_at)
+    .bind(t.expires_at)
+    .execute(c)
+    .await
+    })?;
+    Ok(())
+}
+
+pub async fn find_token(tx: &mut Tx, token_hash: &str) -> Result<Option<Token>> {
+    Ok(run!(tx, |c| {
+        sqlx::query_as(
+        "select id, user_id, token_hash, kind, created_at, expires_at, revoked_at from auth_tokens where token_hash = $1"
+    )
+    .bind(token_hash)
+    .fetch_optional(c)
+    .await
+    })?)
+}
+
+pub async fn revoke_token(tx: &mut Tx, id: Uuid, now: OffsetDateTime) -> Result<bool> {
+    let n = execute!(tx, |c| sqlx::query(
+        "update auth_tokens set revoked_at = $1 where id = $2 and revoked_at is null"
+    )
+    .bind(now)
+    .bind(id)
+    .execute(c)
+    .await)?;
+    Ok(n == 1)
+}

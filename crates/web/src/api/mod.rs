@@ -1,0 +1,47 @@
+//! The `/api/v1` handlers, one module per area.
+
+pub mod audit;
+pub mod auth;
+pub mod engagement;
+pub mod org;
+pub mod role;
+
+use crate::error::Problem;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+/// Any route that does not exist.
+pub async fn not_found() -> Problem {
+    Problem::new(StatusCode::NOT_FOUND, "not-found", "no such route")
+}
+
+/// A versioned record with its `ETag`.
+pub(crate) fn with_etag<T: Serialize>(status: StatusCode, version: i64, body: T) -> Response {
+    let mut res = (status, Json(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("\"{version}\"")) {
+        res.headers_mut().insert(header::ETAG, v);
+    }
+    res
+}
+
+/// `?limit=` and `?cursor=` of a list.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Page size, default 50, at most 500.
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Include retired records.
+    pub include_retired: Option<bool>,
+}
+
+/// `?reason=` of a retiring `DELETE`.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReasonParam {
+    /// Why the record is retired (kept in the audit trail).
+    pub reason: Option<String>,
+}

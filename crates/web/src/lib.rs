@@ -1,0 +1,108 @@
+//! Accord over HTTP: the JSON API under `/api/v1` with its OpenAPI document, and `/healthz`.
+//!
+//! Every handler turns one request into one `app` call and its result into JSON; errors become
+//! `application/problem+json` in one place (`error.rs`).
+#![forbid(unsafe_code)]
+// Rejections are problem documents built once per failed request; boxing them buys nothing.
+#![allow(clippy::result_large_err)]
+
+pub mod api;
+pub mod error;
+pub mod extract;
+
+use accord_app::App;
+use axum::http::{header, HeaderValue};
+use axum::routing::get;
+use axum::{Json, Router};
+use std::time::Duration;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Accord",
+        description = "The shared workspace of a life-sciences customer and its technology partner. \
+                       Errors are RFC 9457 problem documents; versioned records carry an ETag and \
+                       their updates require If-Match.",
+        license(name = "Apache-2.0")
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(error::Problem)),
+    security(("bearer" = []))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// The API router and the OpenAPI document generated from the same handler annotations, so the
+/// document describes every route there is.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(api::auth::routes())
+        .merge(api::org::routes())
+        .merge(api::engagement::routes())
+        .merge(api::role::routes())
+        .merge(api::audit::routes())
+        .split_for_parts()
+}
+
+/// The OpenAPI document alone.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().1
+}
+
+/// The whole HTTP service.
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api();
+    let doc = std::sync::Arc::new(doc);
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { Json(doc.as_ref().clone()) }
+            }),
+        )
+        .merge(api)
+        .fallback(api::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(60),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}

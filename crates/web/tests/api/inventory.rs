@@ -1,0 +1,147 @@
+//! Every mutating route writes exactly one audit event (RELIABILITY.md R18). The routes come
+//! from the OpenAPI document; a route missing from the inventory below fails the test.
+
+use accord_app::engagement::{CriterionPatch, NewEngagement};
+use accord_test_support::{backend_tests, email, TestApp, World};
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+use uuid::Uuid;
+
+/// The mutating routes this test knows how to call.
+const INVENTORY: &[&str] = &[
+    "POST /api/v1/auth/login",
+    "POST /api/v1/auth/logout",
+    "POST /api/v1/engagements",
+    "PATCH /api/v1/engagements/{eid}",
+    "DELETE /api/v1/engagements/{eid}",
+    "POST /api/v1/engagements/{eid}/gate/criteria",
+    "PATCH /api/v1/engagements/{eid}/gate/criteria/{cid}",
+    "DELETE /api/v1/engagements/{eid}/gate/criteria/{cid}",
+    "POST /api/v1/engagements/{eid}/transitions",
+    "POST /api/v1/engagements/{eid}/cycles",
+    "PUT /api/v1/engagements/{eid}/matrix/{role}",
+    "POST /api/v1/engagements/{eid}/roles",
+    "DELETE /api/v1/engagements/{eid}/roles/{id}",
+];
+
+/// Moves an engagement through its gates with the app (not through the routes under test).
+async fn advance(t: &TestApp, w: &World, eid: Uuid, to: &[&str]) {
+    let sponsor = t.actor(email("c1_admin")).await;
+    for target in to {
+        let gate = t.app.gate(&sponsor, eid).await.unwrap();
+        for c in gate.criteria.iter().filter(|c| c.editable && !c.met) {
+            let patch = CriterionPatch {
+                met: Some(true),
+                ..Default::default()
+            };
+            t.app
+                .update_gate_criterion(
+                    &sponsor,
+                    eid,
+                    c.id.parse().unwrap(),
+                    c.version.unwrap(),
+                    patch,
+                )
+                .await
+                .unwrap();
+        }
+        t.app
+            .transition(&sponsor, eid, target, "test")
+            .await
+            .unwrap();
+    }
+    let _ = w;
+}
+
+backend_tests! {
+    async fn every_mutating_route_writes_exactly_one_audit_event(db: TestDb) {
+        let t = TestApp::new(db).await;
+        let w = World::seed(&t).await;
+        for (who, role, area) in [("c1_sponsor", "executive_sponsor", None), ("c1_bpo", "business_process_owner", None), ("c1_owner", "system_owner", None),
+                                  ("c1_sysadmin", "system_administrator", None), ("c1_fam", "functional_area_manager", Some("QC")), ("c1_user", "end_user", None)] {
+            w.assign(&t, who, role, area).await;
+        }
+        let doc = t.call(Method::GET, "/api/v1/openapi.json", None, None, &[]).await.body;
+        let mut routes = Vec::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                if ["post", "put", "patch", "delete"].contains(&method.as_str()) {
+                    routes.push(format!("{} {path}", method.to_uppercase()));
+                }
+            }
+        }
+        let missing: Vec<&String> = routes.iter().filter(|r| !INVENTORY.contains(&r.as_str())).collect();
+        assert!(missing.is_empty(), "mutating routes without an audit-coverage case: {missing:?}");
+        let stale: Vec<&&str> = INVENTORY.iter().filter(|r| !routes.contains(&r.to_string())).collect();
+        assert!(stale.is_empty(), "inventory entries no longer in the API: {stale:?}");
+
+        let c1 = t.login(email("c1_admin")).await;
+        let v = t.login(email("v_admin")).await;
+        let eid = w.engagement;
+        let admin = t.actor(email("v_admin")).await;
+        let other = t.app.create_engagement(&admin, NewEngagement { key: None, name: "Second".into(), product: "LIMS".into(), customer_id: w.c1, partner_id: w.partner }).await.unwrap().id;
+        for (who, role) in [("c1_sponsor", "executive_sponsor"), ("c1_bpo", "business_process_owner"), ("c1_owner", "system_owner"), ("c1_sysadmin", "system_administrator"), ("c1_user", "end_user")] {
+            let a = t.actor(email("c1_admin")).await;
+            t.app.assign_role(&a, other, accord_app::role::NewAssignment { user_id: w.users[who], role: role.into(), functional_area: None }).await.unwrap();
+        }
+        let a = t.actor(email("c1_admin")).await;
+        t.app.assign_role(&a, other, accord_app::role::NewAssignment { user_id: w.users["c1_fam"], role: "functional_area_manager".into(), functional_area: Some("QC".into()) }).await.unwrap();
+        advance(&t, &w, other, &["implementation", "operations"]).await;
+        let sponsor = t.actor(email("c1_admin")).await;
+        for c in t.app.gate(&sponsor, other).await.unwrap().criteria.iter().filter(|c| c.editable) {
+            t.app.update_gate_criterion(&sponsor, other, c.id.parse().unwrap(), c.version.unwrap(), CriterionPatch { met: Some(true), ..Default::default() }).await.unwrap();
+        }
+        let gate = t.app.gate(&sponsor, eid).await.unwrap();
+        for c in gate.criteria.iter().filter(|c| c.editable && c.text.contains("procurement")) {
+            t.app.update_gate_criterion(&sponsor, eid, c.id.parse().unwrap(), c.version.unwrap(), CriterionPatch { met: Some(true), ..Default::default() }).await.unwrap();
+        }
+        let open_item = t.app.gate(&sponsor, eid).await.unwrap().criteria.into_iter().find(|c| c.editable && !c.met).unwrap();
+        let spare = t.app.add_gate_criterion(&sponsor, eid, "operations", "Spare item").await.unwrap();
+        let role_id = w.assign(&t, "c1_owner", "end_user", None).await;
+        let throwaway = t.login(email("c1_user")).await;
+
+        for route in INVENTORY {
+            let before = t.audit_count().await;
+            let (m, path) = route.split_once(' ').unwrap();
+            let r = match *route {
+                "POST /api/v1/auth/login" => t.call(Method::POST, path, None, Some(json!({"email": email("c1_bpo"), "password": accord_test_support::PASSWORD})), &[]).await,
+                "POST /api/v1/auth/logout" => t.call(Method::POST, path, Some(&throwaway), None, &[]).await,
+                "POST /api/v1/engagements" => t.post(path, &v, json!({"name": "Third", "product": "ELN", "customer_id": w.c1, "partner_id": w.partner})).await,
+                "PATCH /api/v1/engagements/{eid}" => t.call(Method::PATCH, &path.replace("{eid}", &eid.to_string()), Some(&v), Some(json!({"product": "LIMS 9"})), &[("if-match", "\"1\"")]).await,
+                "DELETE /api/v1/engagements/{eid}" => {
+                    let third = t.get("/api/v1/engagements", &v).await.body["items"].as_array().unwrap().iter().find(|e| e["name"] == "Third").unwrap()["id"].as_str().unwrap().to_string();
+                    t.call(Method::DELETE, &format!("{}?reason=duplicate", path.replace("{eid}", &third)), Some(&v), None, &[]).await
+                }
+                "POST /api/v1/engagements/{eid}/gate/criteria" => t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"to_phase": "implementation", "text": "Validation plan approved"})).await,
+                "PATCH /api/v1/engagements/{eid}/gate/criteria/{cid}" => {
+                    let p = path.replace("{eid}", &eid.to_string()).replace("{cid}", &open_item.id);
+                    t.call(Method::PATCH, &p, Some(&c1), Some(json!({"met": true, "evidence": "signed minutes"})), &[("if-match", &format!("\"{}\"", open_item.version.unwrap()))]).await
+                }
+                "DELETE /api/v1/engagements/{eid}/gate/criteria/{cid}" => {
+                    let p = path.replace("{eid}", &eid.to_string()).replace("{cid}", &spare.id.to_string());
+                    t.call(Method::DELETE, &format!("{p}?reason=not%20needed"), Some(&c1), None, &[]).await
+                }
+                "POST /api/v1/engagements/{eid}/transitions" => {
+                    // The criterion added above must be met first; that is its own audited call.
+                    let g = t.app.gate(&sponsor, eid).await.unwrap();
+                    for c in g.criteria.iter().filter(|c| c.editable && !c.met) {
+                        t.app.update_gate_criterion(&sponsor, eid, c.id.parse().unwrap(), c.version.unwrap(), CriterionPatch { met: Some(true), ..Default::default() }).await.unwrap();
+                    }
+                    let before = t.audit_count().await;
+                    let r = t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"to_phase": "implementation", "reason": "Purchase signed"})).await;
+                    assert_eq!(t.audit_count().await - before, 1, "{route}: {}", r.text);
+                    assert!(r.status.is_success(), "{route}: {}", r.text);
+                    continue;
+                }
+                "POST /api/v1/engagements/{eid}/cycles" => t.post(&path.replace("{eid}", &other.to_string()), &c1, json!({"trigger": "business_change", "reason": "New product line"})).await,
+                "PUT /api/v1/engagements/{eid}/matrix/{role}" => t.call(Method::PUT, &path.replace("{eid}", &eid.to_string()).replace("{role}", "support_engineer"), Some(&v), Some(json!({"phases": ["operations"]})), &[("if-match", "\"1\"")]).await,
+                "POST /api/v1/engagements/{eid}/roles" => t.post(&path.replace("{eid}", &eid.to_string()), &v, json!({"user_id": w.users["v_pm"], "role": "project_manager"})).await,
+                "DELETE /api/v1/engagements/{eid}/roles/{id}" => t.call(Method::DELETE, &path.replace("{eid}", &eid.to_string()).replace("{id}", &role_id.to_string()), Some(&c1), None, &[]).await,
+                other => panic!("no case for {other}"),
+            };
+            assert!(r.status.is_success() || r.status == StatusCode::NO_CONTENT, "{m} {path}: {} {}", r.status, r.text);
+            assert_eq!(t.audit_count().await - before, 1, "{route} must write exactly one audit event");
+        }
+        assert!(t.app.verify_chains(None, None).await.unwrap().ok);
+    }
+}
