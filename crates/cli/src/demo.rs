@@ -232,10 +232,12 @@ pub async fn seed(app: &App) -> Result<Vec<Login>> {
     match (started, finished) {
         (false, _) => create(app).await?,
         (true, true) => {}
-        (true, false) => return Err(Error::Internal(format!(
+        (true, false) => {
+            return Err(Error::Internal(format!(
             "{} holds an unfinished demo (an earlier seeding stopped half-way); use a new database",
             app.store().url()
-        ))),
+        )))
+        }
     }
     Ok(logins())
 }

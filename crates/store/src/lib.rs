@@ -142,6 +142,15 @@ impl Store {
             Pools::Sqlite(pool)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let opts = PgConnectOptions::from_str(url).map_err(unavailable)?;
+            // One direct attempt first: the pool retries a refused connection until its
+            // acquire timeout, and an unreachable server should fail at once.
+            {
+                use sqlx::Connection;
+                let c = sqlx::PgConnection::connect_with(&opts)
+                    .await
+                    .map_err(unavailable)?;
+                let _ = c.close().await;
+            }
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))

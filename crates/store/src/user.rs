@@ -93,9 +93,8 @@ pub async fn set_password_hash(
     hash: &str,
     now: OffsetDateTime,
 ) -> Result<()> {
-    let n =
-        execute!(tx, |c| {
-            sqlx::query(
+    let n = execute!(tx, |c| {
+        sqlx::query(
         "update users set password_hash = $1, version = version + 1, updated_at = $2 where id = $3"
     )
     .bind(hash)
@@ -103,7 +102,7 @@ pub async fn set_password_hash(
     .bind(id)
     .execute(c)
     .await
-        })?;
+    })?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }

@@ -8,3 +8,4 @@ mod engagements;
 mod inventory;
 mod roles;
 mod schema_parity;
+mod storage;

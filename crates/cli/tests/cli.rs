@@ -1,0 +1,220 @@
+//! The `accord` binary end to end: migrations, the demo, users and tokens, serving, and the
+//! audit-trail checks with their exit codes. Storage-facing tests run on both backends.
+
+use accord_test_support::{backend_tests, TempDir, TestDb};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Output, Stdio};
+
+fn accord(db: &str, key: &std::path::Path, args: &[&str]) -> Output {
+    accord_stdin(db, key, args, None)
+}
+
+fn accord_stdin(db: &str, key: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_accord"));
+    cmd.arg("--database")
+        .arg(db)
+        .arg("--audit-key-file")
+        .arg(key)
+        .args(args);
+    cmd.env_remove("ACCORD_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn accord");
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn http(addr: &str, method: &str, path: &str, token: Option<&str>) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{auth}Content-Length: 0\r\n\r\n").unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    let status = resp
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = resp
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn an_unreachable_database_is_one_line_naming_the_url_without_its_password() {
+    let dir = TempDir::new();
+    let key = dir.0.join("k");
+    let out = accord(
+        &"postgres://alice:s3cret@127.0.0.1:1/accord".to_string(),
+        &key,
+        &["migrate"],
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(
+        err.contains("postgres://alice:***@127.0.0.1:1/accord"),
+        "{err}"
+    );
+    assert!(!err.contains("s3cret"), "the password leaked: {err}");
+
+    let out = accord(
+        "sqlite:///nonexistent-dir/deeper/accord.db",
+        &key,
+        &["migrate"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("sqlite:///nonexistent-dir/deeper/accord.db"),
+        "{}",
+        stderr(&out)
+    );
+    let out = accord("mysql://localhost/x", &key, &["migrate"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("sqlite:// or postgres://"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+backend_tests! {
+    async fn the_demo_seeds_once_and_its_audit_trail_verifies(db: TestDb) {
+        let dir = TempDir::new();
+        let key = dir.0.join("accord.key");
+        let first = accord(&db.url, &key, &["demo", "--seed-only", "--json"]);
+        assert!(first.status.success(), "{}", stderr(&first));
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&first)).expect("JSON");
+        assert_eq!(doc["password"], "accord-demo-2026");
+        assert!(doc["url"].as_str().unwrap().starts_with("http://"));
+        let users = doc["users"].as_array().unwrap();
+        assert!(users.len() >= 12);
+        let orgs: std::collections::BTreeSet<&str> = users.iter().map(|u| u["organisation"].as_str().unwrap()).collect();
+        assert_eq!(orgs.len(), 3, "a partner and two customers");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        let v1 = accord(&db.url, &key, &["audit", "verify"]);
+        assert!(v1.status.success(), "{}", stdout(&v1));
+
+        let second = accord(&db.url, &key, &["demo", "--seed-only", "--json"]);
+        assert!(second.status.success(), "{}", stderr(&second));
+        let v2 = accord(&db.url, &key, &["audit", "verify"]);
+        assert_eq!(stdout(&v1).split(" in ").next(), stdout(&v2).split(" in ").next(), "the second run wrote nothing");
+        let list = accord(&db.url, &key, &["org", "list"]);
+        assert_eq!(stdout(&list).lines().count(), 3);
+
+        // Customers of one partner share no engagement: each customer admin's engagements
+        // name only their own company.
+        let mut tx = db.store.read().await.unwrap();
+        let engagements = accord_store::engagement::list_all(&mut tx).await.unwrap();
+        let phases: std::collections::BTreeSet<String> = engagements.iter().map(|e| e.phase.clone()).collect();
+        assert_eq!(phases.len(), 3, "engagements in every phase: {phases:?}");
+        let customers: std::collections::BTreeSet<uuid::Uuid> = engagements.iter().map(|e| e.customer_id).collect();
+        assert_eq!(customers.len(), 2);
+        assert!(engagements.iter().any(|e| e.cycle > 1), "one engagement is in its second cycle");
+    }
+
+    async fn audit_verify_exits_1_and_names_the_broken_event(db: TestDb) {
+        let dir = TempDir::new();
+        let key = dir.0.join("accord.key");
+        assert!(accord(&db.url, &key, &["demo", "--seed-only"]).status.success());
+        let cp = dir.0.join("checkpoint.json");
+        let out = accord(&db.url, &key, &["audit", "checkpoint", "-o", cp.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let out = accord(&db.url, &key, &["audit", "verify", "--checkpoint", cp.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stdout(&out));
+        assert!(stdout(&out).contains("consistent with the checkpoint"));
+
+        // Cut the last event of the busiest chain and rewrite its head: only the checkpoint sees it.
+        let mut tx = db.store.read().await.unwrap();
+        let heads = accord_store::audit::heads(&mut tx, None).await.unwrap();
+        let head = heads.iter().max_by_key(|h| h.head_seq).unwrap().clone();
+        let prev = accord_store::audit::list(&mut tx, head.chain_id, head.head_seq - 2, 1).await.unwrap().remove(0);
+        drop(tx);
+        let mut tx = db.store.write().await.unwrap();
+        accord_store::execute!(&mut tx, |c| sqlx::query("delete from audit_events where chain_id = $1 and seq = $2").bind(head.chain_id).bind(head.head_seq).execute(c).await).unwrap();
+        accord_store::execute!(&mut tx, |c| sqlx::query("update audit_chains set head_seq = $1, head_hash = $2 where chain_id = $3").bind(prev.seq).bind(&prev.hash).bind(head.chain_id).execute(c).await).unwrap();
+        tx.commit().await.unwrap();
+        assert!(accord(&db.url, &key, &["audit", "verify"]).status.success());
+        let out = accord(&db.url, &key, &["audit", "verify", "--checkpoint", cp.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        assert!(stdout(&out).contains(&format!("chain {}", head.chain_id)), "{}", stdout(&out));
+
+        // A changed row fails even without the checkpoint, naming the event.
+        let mut tx = db.store.write().await.unwrap();
+        accord_store::execute!(&mut tx, |c| sqlx::query("update audit_events set reason = 'edited' where chain_id = $1 and seq = 2").bind(head.chain_id).execute(c).await).unwrap();
+        tx.commit().await.unwrap();
+        let out = accord(&db.url, &key, &["audit", "verify", "--json"]);
+        assert_eq!(out.status.code(), Some(1));
+        let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!((report["ok"].as_bool(), report["first_broken"]["seq"].as_i64()), (Some(false), Some(2)), "{report}");
+
+        // Without the key that signed the trail, Accord refuses to start rather than make a new one.
+        std::fs::remove_file(&key).unwrap();
+        let out = accord(&db.url, &key, &["audit", "verify"]);
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("audit key"), "{}", stderr(&out));
+        assert!(!key.exists());
+    }
+
+    async fn a_user_and_a_token_from_the_command_line_work_against_the_server(db: TestDb) {
+        let dir = TempDir::new();
+        let key = dir.0.join("accord.key");
+        assert!(accord(&db.url, &key, &["org", "add", "--slug", "acme-pharma", "--name", "Acme Pharma", "--kind", "customer"]).status.success());
+        let bad = accord(&db.url, &key, &["org", "add", "--slug", "Acme", "--name", "A", "--kind", "customer"]);
+        assert!(!bad.status.success() && stderr(&bad).contains("slug"), "{}", stderr(&bad));
+        let short = accord_stdin(&db.url, &key, &["user", "add", "--organisation", "acme-pharma", "--email", "qa@acme.example", "--name", "QA Lead", "--password-stdin"], Some("short\n"));
+        assert!(!short.status.success());
+        assert!(stderr(&short).contains("password: must be at least 12 characters"), "{}", stderr(&short));
+        let ok = accord_stdin(&db.url, &key, &["user", "add", "--organisation", "acme-pharma", "--email", "qa@acme.example", "--name", "QA Lead", "--password-stdin", "--admin"], Some("a long enough passphrase\n"));
+        assert!(ok.status.success(), "{}", stderr(&ok));
+        let dup = accord_stdin(&db.url, &key, &["user", "add", "--organisation", "acme-pharma", "--email", "QA@acme.example", "--name", "Again", "--password-stdin"], Some("a long enough passphrase\n"));
+        assert!(stderr(&dup).contains("email: is already registered"), "{}", stderr(&dup));
+        let wrong = accord_stdin(&db.url, &key, &["token", "create", "--email", "qa@acme.example", "--password-stdin"], Some("not the passphrase\n"));
+        assert!(!wrong.status.success());
+        let tok = accord_stdin(&db.url, &key, &["token", "create", "--email", "qa@acme.example", "--password-stdin"], Some("a long enough passphrase\n"));
+        assert!(tok.status.success(), "{}", stderr(&tok));
+        let token = stdout(&tok).trim().to_string();
+        assert!(token.starts_with("acc_"));
+
+        let mut server = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .arg("--database").arg(&db.url).arg("--audit-key-file").arg(&key)
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .stdout(Stdio::piped()).stderr(Stdio::null())
+            .spawn().unwrap();
+        let mut line = String::new();
+        BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let addr = line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).expect("listening line").to_string();
+        let health = http(&addr, "GET", "/healthz", None);
+        let me = http(&addr, "GET", "/api/v1/me", Some(&token));
+        let anon = http(&addr, "GET", "/api/v1/me", None);
+        let doc = http(&addr, "GET", "/api/v1/openapi.json", None);
+        server.kill().unwrap();
+        server.wait().unwrap();
+        assert_eq!(health.0, 200);
+        assert_eq!(me.0, 200, "{}", me.1);
+        assert!(me.1.contains("qa@acme.example"));
+        assert_eq!(anon.0, 401);
+        assert!(doc.1.contains("/api/v1/engagements/{eid}/gate"));
+    }
+}
