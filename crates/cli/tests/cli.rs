@@ -1,7 +1,7 @@
 //! The `accord` binary end to end: migrations, the demo, users and tokens, serving, and the
 //! audit-trail checks with their exit codes. Storage-facing tests run on both backends.
 
-use accord_test_support::{backend_tests, TempDir, TestDb};
+use accord_test_support::{backend_tests, TempDir};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Output, Stdio};
@@ -62,7 +62,7 @@ fn an_unreachable_database_is_one_line_naming_the_url_without_its_password() {
     let dir = TempDir::new();
     let key = dir.0.join("k");
     let out = accord(
-        &"postgres://alice:s3cret@127.0.0.1:1/accord".to_string(),
+        "postgres://alice:s3cret@127.0.0.1:1/accord",
         &key,
         &["migrate"],
     );
