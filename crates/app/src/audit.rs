@@ -3,7 +3,8 @@
 use crate::engagement::load_visible;
 use crate::views::{AuditEventView, VerifyReport};
 use crate::{Actor, App, Error, Result};
-use accord_domain::audit::{Broken, ChainHead, Checkpoint, StoredEvent, Verifier};
+use accord_domain::audit::{BreakKind, Broken, ChainHead, Checkpoint, Verifier};
+use accord_store::audit::ScanItem;
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -65,8 +66,8 @@ impl App {
         self.verify_chains(Some(engagement_id), None).await
     }
 
-    /// Verifies every chain (or one), optionally against an exported checkpoint. The first
-    /// broken event is named; verification stops there.
+    /// Verifies every chain (or one), optionally against an exported checkpoint, in one read
+    /// snapshot. The first broken event is named; verification stops there.
     pub async fn verify_chains(
         &self,
         only: Option<Uuid>,
@@ -80,83 +81,79 @@ impl App {
                 ));
             }
         }
-        let mut tx = self.store.read().await?;
-        let heads = accord_store::audit::heads(&mut tx, only).await?;
-        let head_map: HashMap<Uuid, (i64, String)> = heads
-            .iter()
-            .map(|h| (h.chain_id, (h.head_seq, h.head_hash.clone())))
-            .collect();
         let mut verifier = Verifier::new(&self.key, checkpoint);
+        let mut heads: HashMap<Uuid, (i64, String)> = HashMap::new();
+        let mut orphans: Vec<Uuid> = Vec::new();
         let mut broken: Option<Broken> = None;
         let mut seen: HashSet<Uuid> = HashSet::new();
         let mut current: Option<Uuid> = None;
-        accord_store::audit::for_each_event(&mut tx, only, |ev| {
-            if current != Some(ev.chain_id) {
-                if let Some(prev) = current {
-                    let head = head_map.get(&prev).map(|(s, h)| (*s, h.as_str()));
-                    if let Err(b) = verifier.end_chain(prev, head) {
-                        broken = Some(b);
-                        return false;
-                    }
-                }
-                current = Some(ev.chain_id);
-                seen.insert(ev.chain_id);
-                verifier.start_chain(ev.chain_id);
+        accord_store::audit::scan(&self.store, only, |item| match item {
+            ScanItem::Heads(h, o) => {
+                heads = h
+                    .iter()
+                    .map(|h| (h.chain_id, (h.head_seq, h.head_hash.clone())))
+                    .collect();
+                orphans = o.to_vec();
+                true
             }
-            let stored = StoredEvent {
-                fields: ev.fields(),
-                prev_hash: &ev.prev_hash,
-                hash: &ev.hash,
-            };
-            match verifier.push(&stored) {
-                Ok(()) => true,
-                Err(b) => {
-                    broken = Some(b);
-                    false
+            ScanItem::Event(ev) => {
+                let chain = ev.fields.chain_id;
+                if current != Some(chain) {
+                    if let Some(prev) = current {
+                        let head = heads.get(&prev).map(|(s, h)| (*s, h.as_str()));
+                        if let Err(b) = verifier.end_chain(prev, head) {
+                            broken = Some(b);
+                            return false;
+                        }
+                    }
+                    current = Some(chain);
+                    seen.insert(chain);
+                    verifier.start_chain(chain);
+                }
+                match verifier.push(&ev) {
+                    Ok(()) => true,
+                    Err(b) => {
+                        broken = Some(b);
+                        false
+                    }
                 }
             }
         })
         .await?;
         if broken.is_none() {
             if let Some(last) = current {
-                let head = head_map.get(&last).map(|(s, h)| (*s, h.as_str()));
+                let head = heads.get(&last).map(|(s, h)| (*s, h.as_str()));
                 broken = verifier.end_chain(last, head).err();
             }
         }
         if broken.is_none() {
             // Chains with a head but no events left: every event was deleted.
-            for h in &heads {
-                if !seen.contains(&h.chain_id) {
-                    if let Err(b) = verifier.end_chain(h.chain_id, Some((h.head_seq, &h.head_hash)))
-                    {
-                        broken = Some(b);
-                        break;
-                    }
-                    seen.insert(h.chain_id);
+            let mut empty: Vec<(&Uuid, &(i64, String))> =
+                heads.iter().filter(|(id, _)| !seen.contains(*id)).collect();
+            empty.sort_by_key(|(id, _)| **id);
+            for (id, (seq, hash)) in empty {
+                if let Err(b) = verifier.end_chain(*id, Some((*seq, hash))) {
+                    broken = Some(b);
+                    break;
                 }
+                seen.insert(*id);
+            }
+        }
+        if broken.is_none() {
+            if let Some(id) = orphans.first() {
+                broken = Some(Broken {
+                    chain_id: *id,
+                    seq: 1,
+                    kind: BreakKind::Head {
+                        head_seq: 0,
+                        last_seq: 0,
+                    },
+                    message: "the chain's head row is missing".into(),
+                });
             }
         }
         if broken.is_none() && only.is_none() {
-            if let Some(id) = accord_store::audit::chains_without_head(&mut tx)
-                .await?
-                .into_iter()
-                .next()
-            {
-                broken = verifier.end_chain(id, None).err().or_else(|| {
-                    Some(Broken {
-                        chain_id: id,
-                        seq: 1,
-                        kind: accord_domain::audit::BreakKind::Head {
-                            head_seq: 0,
-                            last_seq: 0,
-                        },
-                        message: "the chain's head row is missing".into(),
-                    })
-                });
-            }
-            if broken.is_none() {
-                broken = verifier.missing_checkpoint_chains(&seen).next();
-            }
+            broken = verifier.missing_checkpoint_chains(&seen).next();
         }
         Ok(VerifyReport {
             ok: broken.is_none(),

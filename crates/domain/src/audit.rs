@@ -234,8 +234,21 @@ pub struct Verifier<'k> {
     chain: Option<Uuid>,
     next_seq: i64,
     prev: [u8; 32],
+    /// `prev` as the lowercase hex the store holds, so links compare without decoding.
+    prev_hex: [u8; 64],
     checkpoint_seen: bool,
     checked: u64,
+}
+
+/// Lowercase hex of a hash into a stack buffer.
+fn hex32(h: &[u8; 32]) -> [u8; 64] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (i, b) in h.iter().enumerate() {
+        out[2 * i] = DIGITS[usize::from(b >> 4)];
+        out[2 * i + 1] = DIGITS[usize::from(b & 0x0f)];
+    }
+    out
 }
 
 impl<'k> Verifier<'k> {
@@ -248,6 +261,7 @@ impl<'k> Verifier<'k> {
             chain: None,
             next_seq: 1,
             prev: GENESIS,
+            prev_hex: hex32(&GENESIS),
             checkpoint_seen: false,
             checked: 0,
         }
@@ -263,6 +277,7 @@ impl<'k> Verifier<'k> {
         self.chain = Some(chain_id);
         self.next_seq = 1;
         self.prev = GENESIS;
+        self.prev_hex = hex32(&GENESIS);
         self.checkpoint_seen = false;
     }
 
@@ -282,14 +297,13 @@ impl<'k> Verifier<'k> {
                 },
             ));
         }
-        let mut stored_prev = [0u8; 32];
-        if hex::decode_to_slice(ev.prev_hash, &mut stored_prev).is_err() || stored_prev != self.prev
-        {
+        // The store writes lowercase hex; anything else in these columns was edited.
+        if ev.prev_hash.as_bytes() != self.prev_hex {
             return Err(Broken::new(f.chain_id, f.seq, BreakKind::PrevHash));
         }
         let h = self.key.link(&self.prev, f);
-        let mut stored = [0u8; 32];
-        if hex::decode_to_slice(ev.hash, &mut stored).is_err() || stored != h {
+        let h_hex = hex32(&h);
+        if ev.hash.as_bytes() != h_hex {
             return Err(Broken::new(f.chain_id, f.seq, BreakKind::Hash));
         }
         if let Some(cp) = self.checkpoint.get(&f.chain_id) {
@@ -307,6 +321,7 @@ impl<'k> Verifier<'k> {
             }
         }
         self.prev = h;
+        self.prev_hex = h_hex;
         self.next_seq += 1;
         self.checked += 1;
         Ok(())

@@ -1,7 +1,7 @@
 //! The audit trail's storage: chain heads, appending events, reading and streaming them.
 
-use crate::{execute, run, Result, StoreError, Tx};
-use accord_domain::audit::{AuditKey, EventFields, GENESIS};
+use crate::{execute, run, Result, Store, StoreError, Tx};
+use accord_domain::audit::{AuditKey, EventFields, StoredEvent, GENESIS};
 use futures_util::TryStreamExt;
 use serde::Serialize;
 use uuid::Uuid;
@@ -46,7 +46,6 @@ pub struct Draft {
 /// A stored audit event.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct Event {
-    pub id: Uuid,
     pub chain_id: Uuid,
     pub seq: i64,
     pub at_us: i64,
@@ -133,7 +132,6 @@ pub(crate) async fn insert_event(
 ) -> Result<Event> {
     let at = accord_domain::time::to_micros(d.at);
     let mut ev = Event {
-        id: accord_domain::new_id(),
         chain_id,
         seq: head.seq + 1,
         at_us: accord_domain::time::unix_micros(at),
@@ -151,11 +149,10 @@ pub(crate) async fn insert_event(
     ev.hash = hex::encode(h);
     execute!(tx, |c| {
         sqlx::query(
-        "insert into audit_events (id, chain_id, seq, at_us, actor_id, action, record_type, record_id, \
+        "insert into audit_events (chain_id, seq, at_us, actor_id, action, record_type, record_id, \
          before_json, after_json, reason, prev_hash, hash) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
     )
-    .bind(ev.id)
     .bind(ev.chain_id)
     .bind(ev.seq)
     .bind(ev.at_us)
@@ -189,7 +186,7 @@ pub(crate) async fn save_head(tx: &mut Tx, chain_id: Uuid, head: &Head) -> Resul
     Ok(())
 }
 
-const EVENT_COLUMNS: &str = "id, chain_id, seq, at_us, actor_id, action, record_type, record_id, \
+const EVENT_COLUMNS: &str = "chain_id, seq, at_us, actor_id, action, record_type, record_id, \
                              before_json, after_json, reason, prev_hash, hash";
 
 /// Events of one chain after `after_seq`, oldest first.
@@ -262,29 +259,183 @@ pub async fn chains_without_head(tx: &mut Tx) -> Result<Vec<Uuid>> {
     .await)?)
 }
 
-/// Streams every event of `chain_id` (or of all chains), ordered by chain then seq, into `f`.
-/// `f` returns `false` to stop early. Rows are decoded one at a time, so memory stays flat.
-pub async fn for_each_event<F>(tx: &mut Tx, chain_id: Option<Uuid>, mut f: F) -> Result<()>
+/// What a verification scan sees, in order: first the chain heads, then every event ordered by
+/// chain and sequence number, all from one consistent snapshot.
+pub enum ScanItem<'a> {
+    /// The stored heads, and the chains that have events but no head row.
+    Heads(&'a [StoredHead], &'a [Uuid]),
+    Event(StoredEvent<'a>),
+}
+
+/// Scans the audit trail (every chain, or one) in one read snapshot, calling `f` for each item
+/// until it returns `false`. Memory stays flat: rows are decoded one at a time.
+pub async fn scan<F>(store: &Store, only: Option<Uuid>, mut f: F) -> Result<()>
 where
-    F: FnMut(&Event) -> bool + Send,
+    F: FnMut(ScanItem<'_>) -> bool + Send,
 {
-    let sql = match chain_id {
+    if let Some(path) = store.sqlite_file() {
+        let path = path.to_path_buf();
+        let mut run = || sqlite_scan(&path, only, &mut f);
+        return match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+            Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(run),
+            _ => run(),
+        };
+    }
+    let mut tx = store.read().await?;
+    let heads = heads(&mut tx, only).await?;
+    let orphans = if only.is_none() {
+        chains_without_head(&mut tx).await?
+    } else {
+        Vec::new()
+    };
+    if !f(ScanItem::Heads(&heads, &orphans)) {
+        return Ok(());
+    }
+    let sql = match only {
         Some(_) => format!(
             "select {EVENT_COLUMNS} from audit_events where chain_id = $1 order by chain_id, seq"
         ),
         None => format!("select {EVENT_COLUMNS} from audit_events order by chain_id, seq"),
     };
-    run!(tx, |c| {
+    run!(&mut tx, |c| {
         let mut q = sqlx::query_as::<_, Event>(&sql);
-        if let Some(id) = chain_id {
+        if let Some(id) = only {
             q = q.bind(id);
         }
         let mut rows = q.fetch(c);
         while let Some(ev) = rows.try_next().await? {
-            if !f(&ev) {
+            let item = StoredEvent {
+                fields: ev.fields(),
+                prev_hash: &ev.prev_hash,
+                hash: &ev.hash,
+            };
+            if !f(ScanItem::Event(item)) {
                 break;
             }
         }
         Ok::<(), StoreError>(())
     })
+}
+
+fn sqlite_err(e: rusqlite::Error) -> StoreError {
+    StoreError::Other(format!("audit scan: {e}"))
+}
+
+fn blob_uuid(v: rusqlite::types::ValueRef<'_>) -> rusqlite::Result<Option<Uuid>> {
+    match v {
+        rusqlite::types::ValueRef::Null => Ok(None),
+        rusqlite::types::ValueRef::Blob(b) => Uuid::from_slice(b).map(Some).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(16, rusqlite::types::Type::Blob, Box::new(e))
+        }),
+        other => Err(rusqlite::Error::InvalidColumnType(
+            0,
+            "uuid".into(),
+            other.data_type(),
+        )),
+    }
+}
+
+fn text_ref(v: rusqlite::types::ValueRef<'_>) -> rusqlite::Result<Option<&str>> {
+    match v {
+        rusqlite::types::ValueRef::Null => Ok(None),
+        other => other.as_str().map(Some).map_err(Into::into),
+    }
+}
+
+fn sqlite_scan<F>(path: &std::path::Path, only: Option<Uuid>, f: &mut F) -> Result<()>
+where
+    F: FnMut(ScanItem<'_>) -> bool,
+{
+    use rusqlite::OpenFlags;
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(sqlite_err)?;
+    // One read transaction: the heads and the events come from the same snapshot.
+    conn.execute_batch("begin").map_err(sqlite_err)?;
+    let only_blob = only.map(|u| u.as_bytes().to_vec());
+    let mut heads = Vec::new();
+    {
+        let sql = match only {
+            Some(_) => {
+                "select chain_id, kind, head_seq, head_hash from audit_chains where chain_id = ?1"
+            }
+            None => {
+                "select chain_id, kind, head_seq, head_hash from audit_chains order by chain_id"
+            }
+        };
+        let mut stmt = conn.prepare(sql).map_err(sqlite_err)?;
+        let mut rows = match &only_blob {
+            Some(b) => stmt.query([b]),
+            None => stmt.query([]),
+        }
+        .map_err(sqlite_err)?;
+        while let Some(r) = rows.next().map_err(sqlite_err)? {
+            heads.push(StoredHead {
+                chain_id: blob_uuid(r.get_ref(0).map_err(sqlite_err)?)
+                    .map_err(sqlite_err)?
+                    .unwrap_or_default(),
+                kind: r.get(1).map_err(sqlite_err)?,
+                head_seq: r.get(2).map_err(sqlite_err)?,
+                head_hash: r.get(3).map_err(sqlite_err)?,
+            });
+        }
+    }
+    let mut orphans = Vec::new();
+    if only.is_none() {
+        let mut stmt = conn
+            .prepare("select distinct e.chain_id from audit_events e left join audit_chains h on h.chain_id = e.chain_id where h.chain_id is null")
+            .map_err(sqlite_err)?;
+        let mut rows = stmt.query([]).map_err(sqlite_err)?;
+        while let Some(r) = rows.next().map_err(sqlite_err)? {
+            if let Some(id) = blob_uuid(r.get_ref(0).map_err(sqlite_err)?).map_err(sqlite_err)? {
+                orphans.push(id);
+            }
+        }
+    }
+    if !f(ScanItem::Heads(&heads, &orphans)) {
+        return Ok(());
+    }
+    let sql = match only {
+        Some(_) => format!(
+            "select {EVENT_COLUMNS} from audit_events where chain_id = ?1 order by chain_id, seq"
+        ),
+        None => format!("select {EVENT_COLUMNS} from audit_events order by chain_id, seq"),
+    };
+    let mut stmt = conn.prepare(&sql).map_err(sqlite_err)?;
+    let mut rows = match &only_blob {
+        Some(b) => stmt.query([b]),
+        None => stmt.query([]),
+    }
+    .map_err(sqlite_err)?;
+    let bad = |what: &str| StoreError::Other(format!("audit scan: an event has no valid {what}"));
+    while let Some(r) = rows.next().map_err(sqlite_err)? {
+        let g = |i: usize| r.get_ref(i).map_err(sqlite_err);
+        let fields = EventFields {
+            chain_id: blob_uuid(g(0)?)
+                .map_err(sqlite_err)?
+                .ok_or_else(|| bad("chain id"))?,
+            seq: g(1)?.as_i64().map_err(|_| bad("sequence number"))?,
+            at_us: g(2)?.as_i64().map_err(|_| bad("time"))?,
+            actor_id: blob_uuid(g(3)?).map_err(sqlite_err)?,
+            action: text_ref(g(4)?).map_err(sqlite_err)?.unwrap_or_default(),
+            record_type: text_ref(g(5)?).map_err(sqlite_err)?.unwrap_or_default(),
+            record_id: blob_uuid(g(6)?).map_err(sqlite_err)?,
+            before: text_ref(g(7)?).map_err(sqlite_err)?,
+            after: text_ref(g(8)?).map_err(sqlite_err)?,
+            reason: text_ref(g(9)?).map_err(sqlite_err)?,
+        };
+        let item = StoredEvent {
+            fields,
+            prev_hash: text_ref(g(10)?).map_err(sqlite_err)?.unwrap_or_default(),
+            hash: text_ref(g(11)?).map_err(sqlite_err)?.unwrap_or_default(),
+        };
+        if !f(ScanItem::Event(item)) {
+            break;
+        }
+    }
+    Ok(())
 }

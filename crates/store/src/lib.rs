@@ -78,6 +78,8 @@ enum Pools {
 pub struct Store {
     pools: Pools,
     url: String,
+    /// The SQLite database file, for the read-only verification scan.
+    sqlite_file: Option<std::path::PathBuf>,
 }
 
 /// An open transaction on either engine.
@@ -125,6 +127,7 @@ impl Store {
         let redacted = redact_url(url);
         let unavailable =
             |e: sqlx::Error| StoreError::Unavailable(format!("cannot open {redacted}: {e}"));
+        let mut sqlite_file = None;
         let pools = if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)
                 .map_err(unavailable)?
@@ -133,8 +136,12 @@ impl Store {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
+            sqlite_file = Some(opts.get_filename().to_path_buf());
+            // A local file needs no liveness ping before each use; it would cost a round trip
+            // to SQLite's worker thread per transaction.
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(opts)
                 .await
@@ -166,6 +173,7 @@ impl Store {
         Ok(Store {
             pools,
             url: redacted,
+            sqlite_file,
         })
     }
 
@@ -243,6 +251,10 @@ impl Store {
             Pools::Sqlite(p) => Some(p),
             Pools::Postgres(_) => None,
         }
+    }
+
+    pub(crate) fn sqlite_file(&self) -> Option<&std::path::Path> {
+        self.sqlite_file.as_deref()
     }
 
     pub(crate) fn pg_pool(&self) -> Option<&PgPool> {

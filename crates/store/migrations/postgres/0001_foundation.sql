@@ -116,8 +116,8 @@ create table audit_chains (
     head_hash text not null
 );
 
+-- Keyed by (chain, seq): a verification walk reads the table in key order with no second lookup.
 create table audit_events (
-    id uuid primary key not null,
     chain_id uuid not null references audit_chains (chain_id),
     seq bigint not null,
     at_us bigint not null,
@@ -129,6 +129,6 @@ create table audit_events (
     after_json text,
     reason text,
     prev_hash text not null,
-    hash text not null
+    hash text not null,
+    primary key (chain_id, seq)
 );
-create unique index audit_events_chain_seq_key on audit_events (chain_id, seq);

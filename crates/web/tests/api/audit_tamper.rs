@@ -73,8 +73,8 @@ backend_tests! {
     async fn an_inserted_row_is_named(db: TestDb) {
         let (t, w) = setup(db).await;
         // A forged sixth event copied from the fifth, with the head moved to match it.
-        sql(&t, "insert into audit_events (id, chain_id, seq, at_us, actor_id, action, record_type, record_id, before_json, after_json, reason, prev_hash, hash) \
-                 select chain_id, chain_id, 6, at_us + 1, actor_id, action, record_type, record_id, before_json, after_json, reason, prev_hash, hash \
+        sql(&t, "insert into audit_events (chain_id, seq, at_us, actor_id, action, record_type, record_id, before_json, after_json, reason, prev_hash, hash) \
+                 select chain_id, 6, at_us + 1, actor_id, action, record_type, record_id, before_json, after_json, reason, prev_hash, hash \
                  from audit_events where chain_id = $1 and seq = 5", w.engagement).await;
         sql(&t, "update audit_chains set head_seq = 6 where chain_id = $1", w.engagement).await;
         let b = first_broken(&t, w.engagement).await;
@@ -104,8 +104,8 @@ backend_tests! {
             let h = attacker.link(&prev, &ev.fields());
             let mut tx = t.db.store.write().await.unwrap();
             let (p, hh) = (hex::encode(prev), hex::encode(h));
-            accord_store::execute!(&mut tx, |c| sqlx::query("update audit_events set prev_hash = $1, hash = $2 where id = $3")
-                .bind(&p).bind(&hh).bind(ev.id).execute(c).await).unwrap();
+            accord_store::execute!(&mut tx, |c| sqlx::query("update audit_events set prev_hash = $1, hash = $2 where chain_id = $3 and seq = $4")
+                .bind(&p).bind(&hh).bind(ev.chain_id).bind(ev.seq).execute(c).await).unwrap();
             accord_store::execute!(&mut tx, |c| sqlx::query("update audit_chains set head_hash = $1 where chain_id = $2")
                 .bind(&hh).bind(w.engagement).execute(c).await).unwrap();
             tx.commit().await.unwrap();
