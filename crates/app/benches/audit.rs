@@ -157,6 +157,22 @@ async fn run() {
             .await
             .expect("count")
     };
+    // Reading alone, to see how much of verification is reading rows.
+    let started = Instant::now();
+    let mut rows = 0u64;
+    accord_store::audit::scan(&store, None, |item| {
+        if let accord_store::audit::ScanItem::Event(_) = item {
+            rows += 1;
+        }
+        true
+    })
+    .await
+    .expect("scan");
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "read only: {rows} events in {secs:.3} s = {:.0} per second",
+        rows as f64 / secs
+    );
     for round in 1..=3 {
         let started = Instant::now();
         let report = app.verify_chains(None, None).await.expect("verify");

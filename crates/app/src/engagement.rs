@@ -252,6 +252,15 @@ impl App {
             Err(err) => return Err(err.into()),
         };
         ensure_party(actor, &e)?;
+        if e.retired_at.is_some() {
+            return Err(Error::Refused {
+                detail: format!(
+                    "the engagement {} is retired; it can no longer change",
+                    e.key
+                ),
+                unmet: Vec::new(),
+            });
+        }
         Ok((w, e))
     }
 
@@ -475,12 +484,6 @@ impl App {
                 "only an organisation admin may retire an engagement".into(),
             ));
         }
-        if before.retired_at.is_some() {
-            return Err(Error::Refused {
-                detail: "the engagement is already retired".into(),
-                unmet: Vec::new(),
-            });
-        }
         let mut e = before.clone();
         e.retired_at = Some(self.now());
         e.updated_at = self.now();
@@ -547,12 +550,6 @@ impl App {
     ) -> Result<EngagementView> {
         let (mut w, before) = self.write_engagement(actor, id).await?;
         ensure_steering(&mut w.tx, actor, &before).await?;
-        if before.retired_at.is_some() {
-            return Err(Error::Refused {
-                detail: "the engagement is retired".into(),
-                unmet: Vec::new(),
-            });
-        }
         let from = parse_phase("phase", &before.phase)?;
         let gate = evaluate_gate(&mut w.tx, &before).await?;
         let criteria: Vec<rules::Criterion> = gate
@@ -594,6 +591,12 @@ impl App {
         accord_store::engagement::insert_transition(&mut w.tx, &t).await?;
         let mut after = snapshot(&TransitionView::from(&t));
         after["gate"] = snapshot(&gate.criteria);
+        if trigger.is_some() {
+            // A new cycle starts with no sign-offs: every gate is passed afresh.
+            after["checklist_reset"] = accord_store::engagement::reset_criteria(&mut w.tx, id, now)
+                .await?
+                .into();
+        }
         self.audit(
             &mut w,
             AuditEntry {

@@ -43,7 +43,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Migrate if needed, then serve the UI and the API.
+    /// Migrate if needed, then serve the API.
     Serve {
         #[arg(long, env = "ACCORD_BIND", default_value = "127.0.0.1:8080")]
         bind: String,
@@ -175,12 +175,29 @@ fn main() -> ExitCode {
     }
 }
 
+/// Opens (creating if missing) and migrates the database, and checks the audit key signs it.
 async fn open(cli: &Cli) -> Result<App> {
     let store = Store::connect(&cli.database)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     store.migrate().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let key = keyfile::load_or_create(&cli.audit_key_file, &store).await?;
+    keyfile::check_signs(&cli.audit_key_file, &key, &store).await?;
+    Ok(App::new(
+        store,
+        key,
+        Arc::new(SystemClock),
+        Config::default(),
+    ))
+}
+
+/// Opens an existing database as it is, for the audit checks: no file is created and nothing
+/// is migrated, so a mistyped path or a backup copy is never written to.
+async fn open_for_audit(cli: &Cli) -> Result<App> {
+    let store = Store::connect_existing(&cli.database)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let key = keyfile::read(&cli.audit_key_file)?;
     Ok(App::new(
         store,
         key,
@@ -301,14 +318,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             );
         }
         Command::Audit(AuditCommand::Verify { checkpoint, json }) => {
-            let app = open(&cli).await?;
+            let app = open_for_audit(&cli).await?;
             let cp = match checkpoint {
                 Some(path) => {
                     let text = std::fs::read_to_string(path)
                         .with_context(|| format!("cannot read {}", path.display()))?;
-                    Some(serde_json::from_str(&text).with_context(|| {
-                        format!("{} is not an Accord checkpoint", path.display())
-                    })?)
+                    Some(
+                        serde_json::from_str::<accord_domain::audit::Checkpoint>(&text)
+                            .with_context(|| {
+                                format!("{} is not an Accord checkpoint", path.display())
+                            })?,
+                    )
                 }
                 None => None,
             };
@@ -349,7 +369,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             });
         }
         Command::Audit(AuditCommand::Checkpoint { output }) => {
-            let app = open(&cli).await?;
+            let app = open_for_audit(&cli).await?;
             let cp = app.checkpoint().await.map_err(app_err)?;
             let text = serde_json::to_string_pretty(&cp)?;
             std::fs::write(output, text + "\n")
@@ -377,11 +397,31 @@ async fn serve(app: App, bind: &str, demo: Option<(Vec<demo::Login>, bool)>) -> 
     let store = app.store().clone();
     let router = accord_web::router(accord_web::AppState { app });
     axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the server stopped")?;
     store.close().await;
     Ok(())
+}
+
+/// Ctrl-C or SIGTERM (systemd, container runtimes): stop accepting, finish requests in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
 }

@@ -86,6 +86,16 @@ fn an_unreachable_database_is_one_line_naming_the_url_without_its_password() {
         "{}",
         stderr(&out)
     );
+    // The audit checks never create a database: a mistyped path is an error, not "0 events".
+    let missing = dir.0.join("typo.db");
+    std::fs::write(&key, "22".repeat(32)).unwrap();
+    let out = accord(
+        &format!("sqlite://{}", missing.display()),
+        &key,
+        &["audit", "verify"],
+    );
+    assert!(!out.status.success(), "{}", stdout(&out));
+    assert!(!missing.exists(), "verify created a database");
     let out = accord("mysql://localhost/x", &key, &["migrate"]);
     assert!(!out.status.success());
     assert!(
@@ -168,6 +178,13 @@ backend_tests! {
         assert_eq!(out.status.code(), Some(1));
         let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
         assert_eq!((report["ok"].as_bool(), report["first_broken"]["seq"].as_i64()), (Some(false), Some(2)), "{report}");
+
+        // Another key is refused before anything is written with it.
+        let other = dir.0.join("other.key");
+        std::fs::write(&other, "11".repeat(32)).unwrap();
+        let out = accord(&db.url, &other, &["org", "list"]);
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("did not sign the audit trail"), "{}", stderr(&out));
 
         // Without the key that signed the trail, Accord refuses to start rather than make a new one.
         std::fs::remove_file(&key).unwrap();

@@ -92,14 +92,20 @@ pub async fn list_all(tx: &mut Tx) -> Result<Vec<Engagement>> {
     Ok(run!(tx, |c| sqlx::query_as(&sql).fetch_all(c).await)?)
 }
 
-/// The next free human key `ENG-0001`, `ENG-0002`...
+/// The next free human key `ENG-0001`, `ENG-0002`...: one past the highest number in use, so
+/// a key chosen by hand never collides with a generated one.
 pub async fn next_key(tx: &mut Tx) -> Result<String> {
-    let n: i64 = run!(tx, |c| sqlx::query_scalar(
-        "select count(*) from engagements"
+    let keys: Vec<String> = run!(tx, |c| sqlx::query_scalar(
+        "select key from engagements where key like 'ENG-%'"
     )
-    .fetch_one(c)
+    .fetch_all(c)
     .await)?;
-    Ok(format!("ENG-{:04}", n + 1))
+    let max = keys
+        .iter()
+        .filter_map(|k| k.strip_prefix("ENG-")?.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
+    Ok(format!("ENG-{:04}", max + 1))
 }
 
 /// Writes the engagement's mutable fields if its version is still `expected`; bumps the version.
@@ -321,4 +327,20 @@ pub async fn update_criterion(tx: &mut Tx, k: &Criterion, expected: i64) -> Resu
     .await
     })?;
     stale_unless_one(n)
+}
+
+/// Marks every active checklist item of the engagement unmet again (a new cycle starts with no
+/// sign-offs); returns how many were reset.
+pub async fn reset_criteria(tx: &mut Tx, engagement_id: Uuid, now: OffsetDateTime) -> Result<u64> {
+    execute!(tx, |c| sqlx::query(
+        "update gate_criteria set met = $1, evidence = null, updated_at = $2, version = version + 1 \
+         where engagement_id = $3 and retired_at is null and (met = $4 or evidence is not null)"
+    )
+    .bind(false)
+    .bind(now)
+    .bind(engagement_id)
+    .bind(true)
+    .execute(c)
+    .await)
+    .map_err(Into::into)
 }

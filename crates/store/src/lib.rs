@@ -105,16 +105,32 @@ impl Tx {
     }
 }
 
-/// Hides the password of a database URL, for messages and logs.
+/// Hides the password of a database URL (in the user part or a `password=` parameter), for
+/// messages and logs.
 pub fn redact_url(url: &str) -> String {
-    if let Some((scheme, rest)) = url.split_once("://") {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let mut out = base.to_string();
+    if let Some((scheme, rest)) = base.split_once("://") {
         if let Some((userinfo, host)) = rest.rsplit_once('@') {
             if let Some((user, _)) = userinfo.split_once(':') {
-                return format!("{scheme}://{user}:***@{host}");
+                out = format!("{scheme}://{user}:***@{host}");
             }
         }
     }
-    url.to_string()
+    if let Some(q) = query {
+        let params: Vec<String> = q
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                _ => p.to_string(),
+            })
+            .collect();
+        out = format!("{out}?{}", params.join("&"));
+    }
+    out
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -124,6 +140,15 @@ impl Store {
     /// Opens the database at `url`: `sqlite://PATH` (created if missing, WAL, synchronous=FULL,
     /// foreign keys on) or `postgres://...`. Does not migrate; call [`Store::migrate`].
     pub async fn connect(url: &str) -> Result<Store> {
+        Self::open(url, true).await
+    }
+
+    /// Opens an existing database only: a mistyped SQLite path is an error, not a new file.
+    pub async fn connect_existing(url: &str) -> Result<Store> {
+        Self::open(url, false).await
+    }
+
+    async fn open(url: &str, create: bool) -> Result<Store> {
         let redacted = redact_url(url);
         let unavailable =
             |e: sqlx::Error| StoreError::Unavailable(format!("cannot open {redacted}: {e}"));
@@ -131,7 +156,7 @@ impl Store {
         let pools = if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)
                 .map_err(unavailable)?
-                .create_if_missing(true)
+                .create_if_missing(create)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
@@ -297,5 +322,24 @@ impl WriteTx {
             audit::save_head(&mut self.tx, self.chain_id, &self.head).await?;
         }
         self.tx.commit().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            super::redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(
+            super::redact_url("postgres://u@h/db?sslmode=require&password=secret"),
+            "postgres://u@h/db?sslmode=require&password=***"
+        );
+        assert_eq!(
+            super::redact_url("sqlite://accord.db"),
+            "sqlite://accord.db"
+        );
     }
 }

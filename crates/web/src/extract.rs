@@ -139,7 +139,7 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
-/// `axum::extract::Path` whose rejection is a problem document (400 naming the parameter).
+/// `axum::extract::Path` whose rejection is a problem document: a malformed id is 404.
 #[derive(axum::extract::FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(Problem))]
 pub struct Path<T>(pub T);

@@ -22,6 +22,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
 struct AuditParams {
     /// Events after this sequence number.
     after: Option<i64>,
+    /// The `next_cursor` of the previous page (the same as `after`).
+    cursor: Option<i64>,
     /// At most this many events (default 50, at most 500).
     limit: Option<i64>,
 }
@@ -38,7 +40,7 @@ async fn list_audit(
     let limit = p.limit.unwrap_or(50).clamp(1, 500);
     let items = s
         .app
-        .engagement_audit(&a, eid, p.after.unwrap_or(0), limit)
+        .engagement_audit(&a, eid, p.after.or(p.cursor).unwrap_or(0), limit)
         .await?;
     let next_cursor = (items.len() as i64 == limit)
         .then(|| items.last().map(|e| e.seq.to_string()))

@@ -1,6 +1,6 @@
 //! Engagements, their gates, phase transitions, cycles and role-phase matrix.
 
-use super::{with_etag, ListParams, ReasonParam};
+use super::{with_etag, ListParams, ReasonParam, RetiredParam};
 use crate::error::{ApiResult, Problem};
 use crate::extract::{Caller, IfMatch, JsonBody, Path, Query};
 use crate::AppState;
@@ -224,13 +224,13 @@ async fn gate(
 }
 
 /// The checklist items of every gate of the engagement.
-#[utoipa::path(get, path = "/api/v1/engagements/{eid}/gate/criteria", tag = "engagements", params(("eid" = Uuid, Path), ListParams),
+#[utoipa::path(get, path = "/api/v1/engagements/{eid}/gate/criteria", tag = "engagements", params(("eid" = Uuid, Path), RetiredParam),
     responses((status = 200, body = Page<GateCriterionView>), (status = 404, body = Problem)))]
 async fn list_criteria(
     State(s): State<AppState>,
     Caller(a): Caller,
     Path(eid): Path<Uuid>,
-    Query(p): Query<ListParams>,
+    Query(p): Query<RetiredParam>,
 ) -> ApiResult<Json<Page<GateCriterionView>>> {
     let items = s
         .app

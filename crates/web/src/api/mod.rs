@@ -38,6 +38,14 @@ pub struct ListParams {
     pub include_retired: Option<bool>,
 }
 
+/// `?include_retired=` of a list that is short enough to come whole.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RetiredParam {
+    /// Include retired records.
+    pub include_retired: Option<bool>,
+}
+
 /// `?reason=` of a retiring `DELETE`.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -1,6 +1,6 @@
 //! Role assignments and coverage.
 
-use super::{with_etag, ListParams, ReasonParam};
+use super::{with_etag, ReasonParam, RetiredParam};
 use crate::error::{ApiResult, Problem};
 use crate::extract::{Caller, JsonBody, Path, Query};
 use crate::AppState;
@@ -35,13 +35,13 @@ pub struct AssignRole {
 }
 
 /// Who holds which role.
-#[utoipa::path(get, path = "/api/v1/engagements/{eid}/roles", tag = "roles", params(("eid" = Uuid, Path), ListParams),
+#[utoipa::path(get, path = "/api/v1/engagements/{eid}/roles", tag = "roles", params(("eid" = Uuid, Path), RetiredParam),
     responses((status = 200, body = Page<RoleAssignmentView>), (status = 404, body = Problem)))]
 async fn list_roles(
     State(s): State<AppState>,
     Caller(a): Caller,
     Path(eid): Path<Uuid>,
-    Query(p): Query<ListParams>,
+    Query(p): Query<RetiredParam>,
 ) -> ApiResult<Json<Page<RoleAssignmentView>>> {
     let items = s
         .app

@@ -160,6 +160,10 @@ backend_tests! {
         let r = t.post(&format!("/api/v1/engagements/{eid}/cycles"), &sponsor, json!({"trigger": "technology_change", "reason": "CDS upgrade"})).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!((r.body["phase"].as_str(), r.body["cycle"].as_i64()), (Some("purchase"), Some(2)));
+        // The new cycle passes its gates afresh: cycle 1's sign-offs no longer count.
+        let gate = t.get(&format!("/api/v1/engagements/{eid}/gate"), &sponsor).await;
+        assert_eq!(gate.body["ready"], false);
+        assert!(gate.body["criteria"].as_array().unwrap().iter().filter(|c| c["editable"] == true).all(|c| c["met"] == false), "{}", gate.text);
         let verify = t.get(&format!("/api/v1/engagements/{eid}/audit/verify"), &sponsor).await;
         assert_eq!(verify.body["ok"], true, "{}", verify.text);
     }
@@ -213,13 +217,23 @@ backend_tests! {
         let audit = t.get(&format!("{path}/audit"), &tok).await;
         let last = audit.body["items"].as_array().unwrap().last().unwrap().clone();
         assert_eq!((last["action"].as_str(), last["reason"].as_str()), (Some("engagement.retire"), Some("Project cancelled")));
+        // A retired engagement no longer changes.
+        let before = t.audit_count().await;
+        let r = t.call(Method::PATCH, &path, Some(&tok), Some(json!({"name": "Revived"})), &[("if-match", "\"2\"")]).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+        let r = t.post(&format!("{path}/roles"), &tok, json!({"user_id": w.users["c1_user"], "role": "end_user"})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+        assert_eq!(t.audit_count().await, before);
     }
 
     async fn lists_page_with_a_cursor(db: TestDb) {
         let t = TestApp::new(db).await;
         let w = World::seed(&t).await;
         let admin = t.actor(email("v_admin")).await;
-        for i in 0..4 {
+        t.app.create_engagement(&admin, accord_app::engagement::NewEngagement {
+            key: Some("ENG-0007".into()), name: "Hand-keyed".into(), product: "LIMS".into(), customer_id: w.c1, partner_id: w.partner,
+        }).await.unwrap();
+        for i in 0..3 {
             t.app.create_engagement(&admin, accord_app::engagement::NewEngagement {
                 key: None, name: format!("Extra {i}"), product: "LIMS".into(), customer_id: w.c1, partner_id: w.partner,
             }).await.unwrap();
@@ -241,6 +255,8 @@ backend_tests! {
         seen.sort();
         seen.dedup();
         assert_eq!(seen.len(), 5);
-        assert!(seen.contains(&"ENG-0002".to_string()), "generated keys: {seen:?}");
+        // Generated keys continue after the highest key in use, so they never collide with one
+        // chosen by hand.
+        assert_eq!(seen, ["C1-LIMS", "ENG-0007", "ENG-0008", "ENG-0009", "ENG-0010"]);
     }
 }
