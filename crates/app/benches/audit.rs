@@ -176,7 +176,11 @@ async fn run() {
         prev = key.link(&prev, &f);
     }
     let secs = started.elapsed().as_secs_f64();
-    println!("links only: {events} HMAC links in {secs:.3} s = {:.0} per second (last {:02x})", events as f64 / secs, prev[0]);
+    println!(
+        "links only: {events} HMAC links in {secs:.3} s = {:.0} per second (last {:02x})",
+        events as f64 / secs,
+        prev[0]
+    );
 
     // Reading alone, to see how much of verification is reading rows.
     let started = Instant::now();

@@ -37,24 +37,92 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-fn http(addr: &str, method: &str, path: &str, token: Option<&str>) -> (u16, String) {
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One HTTP/1.1 request over a fresh connection, the way any script would send it.
+fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Reply {
     let mut s = TcpStream::connect(addr).expect("connect");
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
-    write!(s, "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n{auth}Content-Length: 0\r\n\r\n").unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some(t) = token {
+        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    }
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    let body = body.unwrap_or("");
+    if !body.is_empty() {
+        head.push_str("Content-Type: application/json\r\n");
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    s.write_all(head.as_bytes()).unwrap();
     let mut resp = String::new();
     s.read_to_string(&mut resp).unwrap();
-    let status = resp
-        .split(' ')
-        .nth(1)
+    let (head, body) = resp.split_once("\r\n\r\n").unwrap_or((&resp, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
-    let body = resp
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
+    let headers = lines
+        .filter_map(|l| l.split_once(": "))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+fn http(addr: &str, method: &str, path: &str, token: Option<&str>) -> (u16, String) {
+    let r = request(addr, method, path, token, &[], None);
+    (r.status, r.body)
+}
+
+/// Starts `accord serve` on a free port and returns it with its address.
+fn serve(db: &str, key: &std::path::Path) -> (std::process::Child, String) {
+    let mut server = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .arg("--database")
+        .arg(db)
+        .arg("--audit-key-file")
+        .arg(key)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .expect("listening line")
+        .to_string();
+    (server, addr)
 }
 
 #[test]
@@ -214,14 +282,7 @@ backend_tests! {
         let token = stdout(&tok).trim().to_string();
         assert!(token.starts_with("acc_"));
 
-        let mut server = Command::new(env!("CARGO_BIN_EXE_accord"))
-            .arg("--database").arg(&db.url).arg("--audit-key-file").arg(&key)
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .stdout(Stdio::piped()).stderr(Stdio::null())
-            .spawn().unwrap();
-        let mut line = String::new();
-        BufReader::new(server.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let addr = line.split("http://").nth(1).and_then(|r| r.split_whitespace().next()).expect("listening line").to_string();
+        let (mut server, addr) = serve(&db.url, &key);
         let health = http(&addr, "GET", "/healthz", None);
         let me = http(&addr, "GET", "/api/v1/me", Some(&token));
         let anon = http(&addr, "GET", "/api/v1/me", None);
@@ -233,5 +294,57 @@ backend_tests! {
         assert!(me.1.contains("qa@acme.example"));
         assert_eq!(anon.0, 401);
         assert!(doc.1.contains("/api/v1/engagements/{eid}/gate"));
+    }
+
+    async fn two_servers_on_one_database_lose_no_update(db: TestDb) {
+        // RELIABILITY.md R5, scaled down: two `accord serve` processes on one database, one
+        // client on each, racing read-modify-write edits of one record with If-Match.
+        const EDITS: usize = 40;
+        let dir = TempDir::new();
+        let key = dir.0.join("accord.key");
+        assert!(accord(&db.url, &key, &["demo", "--seed-only"]).status.success());
+        let (mut a, addr_a) = serve(&db.url, &key);
+        let (mut b, addr_b) = serve(&db.url, &key);
+        let login = request(&addr_a, "POST", "/api/v1/auth/login", None, &[], Some(r#"{"email":"amelia.hart@northwind-bio.example","password":"accord-demo-2026"}"#));
+        assert_eq!(login.status, 200, "{}", login.body);
+        let token = serde_json::from_str::<serde_json::Value>(&login.body).unwrap()["token"].as_str().unwrap().to_string();
+        let list: serde_json::Value = serde_json::from_str(&request(&addr_b, "GET", "/api/v1/engagements", Some(&token), &[], None).body).unwrap();
+        let eid = list["items"].as_array().unwrap().iter().find(|e| e["key"] == "NWB-LIMS").unwrap()["id"].as_str().unwrap().to_string();
+        let path = format!("/api/v1/engagements/{eid}");
+        let cur = request(&addr_a, "GET", &path, Some(&token), &[], None);
+        let r = request(&addr_a, "PATCH", &path, Some(&token), &[("If-Match", cur.header("etag").unwrap())], Some(r#"{"name":"counter 0"}"#));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let mut workers = Vec::new();
+        for addr in [addr_a.clone(), addr_b.clone()] {
+            let (token, path) = (token.clone(), path.clone());
+            workers.push(tokio::task::spawn_blocking(move || {
+                let mut acked = 0;
+                while acked < EDITS {
+                    let cur = request(&addr, "GET", &path, Some(&token), &[], None);
+                    assert_eq!(cur.status, 200, "{}", cur.body);
+                    let doc: serde_json::Value = serde_json::from_str(&cur.body).unwrap();
+                    let n: u64 = doc["name"].as_str().unwrap().trim_start_matches("counter ").parse().unwrap();
+                    let body = format!(r#"{{"name":"counter {}"}}"#, n + 1);
+                    let r = request(&addr, "PATCH", &path, Some(&token), &[("If-Match", cur.header("etag").unwrap())], Some(&body));
+                    match r.status {
+                        200 => acked += 1,
+                        409 => assert!(r.body.contains("current_version"), "{}", r.body),
+                        other => panic!("unexpected {other}: {}", r.body),
+                    }
+                }
+                acked
+            }));
+        }
+        let mut acked = 0;
+        for w in workers {
+            acked += w.await.unwrap();
+        }
+        let fin: serde_json::Value = serde_json::from_str(&request(&addr_b, "GET", &path, Some(&token), &[], None).body).unwrap();
+        a.kill().unwrap();
+        b.kill().unwrap();
+        let _ = (a.wait(), b.wait());
+        assert_eq!(fin["name"], format!("counter {acked}"), "every acknowledged edit survives");
+        let out = accord(&db.url, &key, &["audit", "verify"]);
+        assert!(out.status.success(), "{}", stdout(&out));
     }
 }
