@@ -5,6 +5,7 @@
 
 use crate::views::{LoginResponse, UserView};
 use crate::{snapshot, Actor, App, AuditEntry, Error, Result};
+use accord_domain::throttle;
 use accord_store::audit::ChainKind;
 use accord_store::user::Token;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -61,6 +62,11 @@ impl App {
     /// Hashes on the blocking pool, at most two at once.
     pub async fn hash_password(&self, password: &str) -> Result<String> {
         accord_domain::user::check_password("password", password)?;
+        self.hash_password_unchecked(password).await
+    }
+
+    /// Hashes a password already accepted once (a rehash at sign-in).
+    async fn hash_password_unchecked(&self, password: &str) -> Result<String> {
         let _permit = self
             .hashing
             .acquire()
@@ -98,43 +104,124 @@ impl App {
     }
 
     /// Signs in with e-mail and password and returns a bearer token. A wrong password and an
-    /// unknown e-mail get the same answer.
-    pub async fn login(&self, email: &str, password: &str) -> Result<LoginResponse> {
-        let refused = || Error::Unauthorized("wrong e-mail or password".into());
+    /// unknown e-mail get the same answer, and are throttled the same way: per account and per
+    /// client `address` (when known), slowed after each failure and locked after five. During a
+    /// lock even the right password is refused.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        address: Option<&str>,
+    ) -> Result<LoginResponse> {
         let email = email.trim().to_lowercase();
+        let keys = throttle_keys(&email, address);
         let mut tx = self.store.read().await?;
+        let states = load_throttles(&mut tx, &keys).await?;
         let user = accord_store::user::find_by_email(&mut tx, &email).await?;
         drop(tx);
-        let Some(user) = user else {
-            let _ = self.verify_password(password, self.dummy_hash()).await?;
-            return Err(refused());
-        };
-        let ok = self.verify_password(password, &user.password_hash).await?;
         let now = self.now();
-        let mut w = self
-            .begin(user.organisation_id, ChainKind::Organisation)
-            .await?;
-        if !ok || user.disabled {
-            self.audit(
-                &mut w,
-                AuditEntry {
-                    actor: Some(user.id),
-                    action: "auth.login_failed",
-                    record_type: "user",
-                    record_id: Some(user.id),
-                    before: None,
-                    after: None,
-                    reason: Some(if user.disabled {
-                        "account disabled"
-                    } else {
-                        "wrong password"
-                    }),
-                },
-            )
-            .await?;
-            w.commit().await?;
-            return Err(refused());
+        for ((_, policy), state) in keys.iter().zip(&states) {
+            throttle::check(*policy, state, now).map_err(|wait| Error::Throttled {
+                retry_after_secs: throttle::retry_after_secs(wait),
+            })?;
         }
+        let phc = user
+            .as_ref()
+            .map_or(self.dummy_hash(), |u| u.password_hash.as_str());
+        let ok = self.verify_password(password, phc).await?;
+        match user {
+            Some(user) if ok && !user.disabled => self.login_succeeded(user, password, &keys).await,
+            user => {
+                self.login_failed(user.as_ref(), &keys, &states).await?;
+                Err(Error::Unauthorized("wrong e-mail or password".into()))
+            }
+        }
+    }
+
+    /// Records a failed sign-in: the throttles move on, and a known account's organisation gets
+    /// the audit event (with the lock, when this failure caused one).
+    async fn login_failed(
+        &self,
+        user: Option<&accord_store::user::User>,
+        keys: &[(String, throttle::Policy)],
+        states: &[throttle::State],
+    ) -> Result<()> {
+        let now = self.now();
+        let mut locked = false;
+        let mut rows = Vec::new();
+        for ((key, policy), state) in keys.iter().zip(states) {
+            let (next, locks) = throttle::fail(*policy, state, now);
+            locked |= locks && key.starts_with("account:");
+            rows.push(throttle_row(key, &next));
+        }
+        match user {
+            Some(user) => {
+                let mut w = self
+                    .begin(user.organisation_id, ChainKind::Organisation)
+                    .await?;
+                for r in &rows {
+                    accord_store::user::save_throttle(&mut w.tx, r).await?;
+                }
+                let reason = if user.disabled {
+                    "account disabled"
+                } else {
+                    "wrong password"
+                };
+                self.audit(
+                    &mut w,
+                    AuditEntry {
+                        actor: Some(user.id),
+                        action: if locked {
+                            "auth.locked"
+                        } else {
+                            "auth.login_failed"
+                        },
+                        record_type: "user",
+                        record_id: Some(user.id),
+                        before: None,
+                        after: Some(serde_json::json!({
+                            "locked_until": rows.first().and_then(|r| r.locked_until),
+                        })),
+                        reason: Some(reason),
+                    },
+                )
+                .await?;
+                w.commit().await?;
+                if locked {
+                    tracing::warn!(user = %user.id, "account locked after repeated failed sign-ins");
+                }
+            }
+            None => {
+                // No organisation to audit under; the throttle still counts, so an unknown
+                // e-mail locks exactly like a known one.
+                let mut tx = self.store.write().await?;
+                for r in &rows {
+                    accord_store::user::save_throttle(&mut tx, r).await?;
+                }
+                tx.commit().await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn login_succeeded(
+        &self,
+        mut user: accord_store::user::User,
+        password: &str,
+        keys: &[(String, throttle::Policy)],
+    ) -> Result<LoginResponse> {
+        // A hash made with weaker parameters than today's is replaced now that the password is
+        // at hand (ASVS 2.4).
+        let rehash = if weaker_than(
+            &user.password_hash,
+            self.config.argon2_m_kib,
+            self.config.argon2_t,
+        ) {
+            Some(self.hash_password_unchecked(password).await?)
+        } else {
+            None
+        };
+        let now = self.now();
         let (token, hash) = new_token();
         let t = Token {
             id: accord_domain::new_id(),
@@ -145,7 +232,23 @@ impl App {
             expires_at: now + self.config.login_token_ttl,
             revoked_at: None,
         };
+        let mut w = self
+            .begin(user.organisation_id, ChainKind::Organisation)
+            .await?;
+        if let Some((account, _)) = keys.first() {
+            accord_store::user::save_throttle(
+                &mut w.tx,
+                &throttle_row(account, &throttle::State::CLEAR),
+            )
+            .await?;
+        }
+        if let Some(h) = &rehash {
+            accord_store::user::set_password_hash(&mut w.tx, user.id, h, now).await?;
+            user.version += 1;
+        }
         accord_store::user::insert_token(&mut w.tx, &t).await?;
+        let mut after = snapshot(&t);
+        after["password_rehashed"] = rehash.is_some().into();
         self.audit(
             &mut w,
             AuditEntry {
@@ -154,7 +257,7 @@ impl App {
                 record_type: "token",
                 record_id: Some(t.id),
                 before: None,
-                after: Some(snapshot(&t)),
+                after: Some(after),
                 reason: None,
             },
         )
@@ -307,5 +410,172 @@ impl App {
             email: user.email,
             token_id: None,
         })
+    }
+}
+
+/// The throttle keys of a sign-in: the account (a hash of the e-mail, so unknown addresses are
+/// counted without storing them) and, when known, the client address.
+fn throttle_keys(email: &str, address: Option<&str>) -> Vec<(String, throttle::Policy)> {
+    let mut keys = vec![(
+        format!("account:{}", hex::encode(Sha256::digest(email.as_bytes()))),
+        throttle::Policy::ACCOUNT,
+    )];
+    if let Some(a) = address {
+        keys.push((format!("address:{a}"), throttle::Policy::ADDRESS));
+    }
+    keys
+}
+
+async fn load_throttles(
+    tx: &mut accord_store::Tx,
+    keys: &[(String, throttle::Policy)],
+) -> Result<Vec<throttle::State>> {
+    let mut out = Vec::new();
+    for (key, _) in keys {
+        out.push(match accord_store::user::throttle(tx, key).await? {
+            Some(r) => throttle::State {
+                failures: u32::try_from(r.failures).unwrap_or(u32::MAX),
+                last_failure: r.last_failure,
+                locked_until: r.locked_until,
+            },
+            None => throttle::State::CLEAR,
+        });
+    }
+    Ok(out)
+}
+
+fn throttle_row(key: &str, s: &throttle::State) -> accord_store::user::ThrottleRow {
+    accord_store::user::ThrottleRow {
+        key: key.to_string(),
+        failures: i64::from(s.failures),
+        last_failure: s.last_failure,
+        locked_until: s.locked_until,
+    }
+}
+
+/// True when the PHC string's argon2 cost is below `m_kib`/`t` (or unreadable).
+fn weaker_than(phc: &str, m_kib: u32, t: u32) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return true;
+    };
+    let get = |name: &str| parsed.params.get_decimal(name).unwrap_or(0);
+    parsed.algorithm.as_str() != "argon2id" || get("m") < m_kib || get("t") < t
+}
+
+impl App {
+    /// Changes the caller's own password after checking the current one (throttled like a
+    /// sign-in). Every other token of the user is revoked (ASVS 3.3.3).
+    pub async fn change_password(&self, actor: &Actor, current: &str, new: &str) -> Result<()> {
+        accord_domain::user::check_password("new_password", new)?;
+        if current == new {
+            return Err(Error::invalid(
+                "new_password",
+                "must differ from the current password",
+            ));
+        }
+        let keys = throttle_keys(&actor.email, None);
+        let mut tx = self.store.read().await?;
+        let states = load_throttles(&mut tx, &keys).await?;
+        let user = accord_store::user::get(&mut tx, actor.user_id).await?;
+        drop(tx);
+        throttle::check(keys[0].1, &states[0], self.now()).map_err(|wait| Error::Throttled {
+            retry_after_secs: throttle::retry_after_secs(wait),
+        })?;
+        if !self.verify_password(current, &user.password_hash).await? {
+            self.login_failed(Some(&user), &keys, &states).await?;
+            return Err(Error::invalid(
+                "current_password",
+                "is not your current password",
+            ));
+        }
+        let hash = self.hash_password_unchecked(new).await?;
+        let now = self.now();
+        let mut w = self
+            .begin(user.organisation_id, ChainKind::Organisation)
+            .await?;
+        accord_store::user::set_password_hash(&mut w.tx, user.id, &hash, now).await?;
+        let revoked =
+            accord_store::user::revoke_tokens_except(&mut w.tx, user.id, actor.token_id, now)
+                .await?;
+        self.audit(
+            &mut w,
+            AuditEntry {
+                actor: Some(user.id),
+                action: "user.password_change",
+                record_type: "user",
+                record_id: Some(user.id),
+                before: Some(serde_json::json!({ "version": user.version })),
+                after: Some(serde_json::json!({ "version": user.version + 1, "other_tokens_revoked": revoked })),
+                reason: None,
+            },
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+
+    /// Disables or re-enables an account of the caller's own organisation (an organisation admin).
+    /// A disabled user loses access at the next request: every token stops working.
+    pub async fn set_user_disabled(
+        &self,
+        actor: &Actor,
+        user_id: uuid::Uuid,
+        disabled: bool,
+        reason: &str,
+    ) -> Result<UserView> {
+        let reason = accord_domain::validate::text("reason", reason, 2000)?;
+        let mut w = self
+            .begin(actor.organisation_id, ChainKind::Organisation)
+            .await?;
+        let user = match accord_store::user::get(&mut w.tx, user_id).await {
+            Ok(u) if u.organisation_id == actor.organisation_id => u,
+            Ok(_) | Err(accord_store::StoreError::NotFound) => return Err(Error::NotFound),
+            Err(e) => return Err(e.into()),
+        };
+        if !actor.is_org_admin {
+            return Err(Error::Forbidden(
+                "only an organisation admin may disable or enable an account".into(),
+            ));
+        }
+        if user.id == actor.user_id {
+            return Err(Error::Refused {
+                detail: "you cannot disable your own account".into(),
+                unmet: Vec::new(),
+            });
+        }
+        if user.disabled == disabled {
+            let state = if disabled { "disabled" } else { "enabled" };
+            return Err(Error::Refused {
+                detail: format!("the account is already {state}"),
+                unmet: Vec::new(),
+            });
+        }
+        let now = self.now();
+        accord_store::user::set_disabled(&mut w.tx, user.id, disabled, user.version, now).await?;
+        let org = accord_store::org::get(&mut w.tx, user.organisation_id).await?;
+        let before = UserView::from_parts(&user, &org);
+        let mut after_user = user.clone();
+        after_user.disabled = disabled;
+        after_user.version += 1;
+        let after = UserView::from_parts(&after_user, &org);
+        self.audit(
+            &mut w,
+            AuditEntry {
+                actor: Some(actor.user_id),
+                action: if disabled {
+                    "user.disable"
+                } else {
+                    "user.enable"
+                },
+                record_type: "user",
+                record_id: Some(user.id),
+                before: Some(snapshot(&before)),
+                after: Some(snapshot(&after)),
+                reason: Some(&reason),
+            },
+        )
+        .await?;
+        w.commit().await?;
+        Ok(after)
     }
 }

@@ -42,6 +42,9 @@ pub enum Error {
         detail: String,
         unmet: Vec<UnmetCriterion>,
     },
+    /// Too many failed attempts: try again after this many seconds.
+    #[error("too many failed attempts; try again in {retry_after_secs} s")]
+    Throttled { retry_after_secs: i64 },
     /// An update without the version it was based on.
     #[error("If-Match with the record's version is required")]
     PreconditionRequired,

@@ -396,10 +396,13 @@ async fn serve(app: App, bind: &str, demo: Option<(Vec<demo::Login>, bool)>) -> 
     }
     let store = app.store().clone();
     let router = accord_web::router(accord_web::AppState { app });
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the server stopped")?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("the server stopped")?;
     store.close().await;
     Ok(())
 }

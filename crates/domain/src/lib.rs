@@ -9,6 +9,7 @@ pub mod engagement;
 pub mod error;
 pub mod org;
 pub mod role;
+pub mod throttle;
 pub mod time;
 pub mod user;
 pub mod validate;

@@ -160,3 +160,79 @@ pub async fn revoke_token(tx: &mut Tx, id: Uuid, now: OffsetDateTime) -> Result<
     .await)?;
     Ok(n == 1)
 }
+
+/// A throttle's stored state (see `accord_domain::throttle`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ThrottleRow {
+    pub key: String,
+    pub failures: i64,
+    pub last_failure: Option<OffsetDateTime>,
+    pub locked_until: Option<OffsetDateTime>,
+}
+
+pub async fn throttle(tx: &mut Tx, key: &str) -> Result<Option<ThrottleRow>> {
+    Ok(run!(tx, |c| sqlx::query_as(
+        "select key, failures, last_failure, locked_until from login_throttle where key = $1"
+    )
+    .bind(key)
+    .fetch_optional(c)
+    .await)?)
+}
+
+pub async fn save_throttle(tx: &mut Tx, t: &ThrottleRow) -> Result<()> {
+    execute!(tx, |c| {
+        sqlx::query(
+        "insert into login_throttle (key, failures, last_failure, locked_until) values ($1, $2, $3, $4) \
+         on conflict (key) do update set failures = excluded.failures, last_failure = excluded.last_failure, \
+         locked_until = excluded.locked_until"
+    )
+    .bind(&t.key)
+    .bind(t.failures)
+    .bind(t.last_failure)
+    .bind(t.locked_until)
+    .execute(c)
+    .await
+    })?;
+    Ok(())
+}
+
+/// Sets or clears a user's `disabled` flag if the user is still at version `expected`.
+pub async fn set_disabled(
+    tx: &mut Tx,
+    id: Uuid,
+    disabled: bool,
+    expected: i64,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let n = execute!(tx, |c| {
+        sqlx::query(
+        "update users set disabled = $1, updated_at = $2, version = version + 1 where id = $3 and version = $4"
+    )
+    .bind(disabled)
+    .bind(now)
+    .bind(id)
+    .bind(expected)
+    .execute(c)
+    .await
+    })?;
+    crate::engagement::stale_unless_one(n)
+}
+
+/// Revokes every live token of a user except `keep`; returns how many.
+pub async fn revoke_tokens_except(
+    tx: &mut Tx,
+    user_id: Uuid,
+    keep: Option<Uuid>,
+    now: OffsetDateTime,
+) -> Result<u64> {
+    Ok(execute!(tx, |c| {
+        sqlx::query(
+        "update auth_tokens set revoked_at = $1 where user_id = $2 and revoked_at is null and id <> $3"
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(keep.unwrap_or(Uuid::nil()))
+    .execute(c)
+    .await
+    })?)
+}

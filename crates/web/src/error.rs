@@ -99,6 +99,18 @@ impl IntoResponse for ApiError {
                 unmet_criteria: unmet,
                 ..Problem::new(StatusCode::CONFLICT, "refused", detail)
             },
+            Error::Throttled { retry_after_secs } => {
+                let mut res = Problem::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "throttled",
+                    format!("too many failed attempts; try again in {retry_after_secs} seconds"),
+                )
+                .into_response();
+                if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                    res.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                return res;
+            }
             Error::PreconditionRequired => Problem::new(
                 StatusCode::PRECONDITION_REQUIRED,
                 "precondition-required",

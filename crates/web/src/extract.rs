@@ -171,3 +171,20 @@ impl From<axum::extract::rejection::QueryRejection> for Problem {
         )
     }
 }
+
+/// The client's address as the server's socket saw it. `X-Forwarded-For` is not trusted: a
+/// client could put anything there and escape its address's throttle.
+pub struct ClientAddr(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string()),
+        ))
+    }
+}

@@ -1,7 +1,7 @@
 //! Organisations and users.
 
 use crate::error::{ApiResult, Problem};
-use crate::extract::Caller;
+use crate::extract::{Caller, JsonBody};
 use crate::extract::{Path, Query};
 use crate::AppState;
 use accord_app::views::{OrganisationView, Page, UserView};
@@ -17,6 +17,45 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_organisations))
         .routes(routes!(get_organisation))
         .routes(routes!(list_users))
+        .routes(routes!(disable_user))
+        .routes(routes!(enable_user))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountChange {
+    /// Why (kept in the audit trail).
+    pub reason: String,
+}
+
+/// Disable an account of your organisation (an organisation admin); it loses access at once.
+#[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "organisations", params(("id" = Uuid, Path)), request_body = AccountChange,
+    responses((status = 200, body = UserView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn disable_user(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path(id): Path<Uuid>,
+    JsonBody(r): JsonBody<AccountChange>,
+) -> ApiResult<Json<UserView>> {
+    Ok(Json(
+        s.app.set_user_disabled(&actor, id, true, &r.reason).await?,
+    ))
+}
+
+/// Enable a disabled account of your organisation again (an organisation admin).
+#[utoipa::path(post, path = "/api/v1/users/{id}/enable", tag = "organisations", params(("id" = Uuid, Path)), request_body = AccountChange,
+    responses((status = 200, body = UserView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn enable_user(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path(id): Path<Uuid>,
+    JsonBody(r): JsonBody<AccountChange>,
+) -> ApiResult<Json<UserView>> {
+    Ok(Json(
+        s.app
+            .set_user_disabled(&actor, id, false, &r.reason)
+            .await?,
+    ))
 }
 
 /// The caller's organisation and those it shares an engagement with.

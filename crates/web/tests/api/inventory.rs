@@ -11,6 +11,9 @@ use uuid::Uuid;
 const INVENTORY: &[&str] = &[
     "POST /api/v1/auth/login",
     "POST /api/v1/auth/logout",
+    "POST /api/v1/me/password",
+    "POST /api/v1/users/{id}/disable",
+    "POST /api/v1/users/{id}/enable",
     "POST /api/v1/engagements",
     "PATCH /api/v1/engagements/{eid}",
     "DELETE /api/v1/engagements/{eid}",
@@ -106,6 +109,16 @@ backend_tests! {
             let r = match *route {
                 "POST /api/v1/auth/login" => t.call(Method::POST, path, None, Some(json!({"email": email("c1_bpo"), "password": accord_test_support::PASSWORD})), &[]).await,
                 "POST /api/v1/auth/logout" => t.call(Method::POST, path, Some(&throwaway), None, &[]).await,
+                "POST /api/v1/me/password" => {
+                    let tok = t.login(email("c1_owner")).await;
+                    let before = t.audit_count().await;
+                    let r = t.post(path, &tok, json!({"current_password": accord_test_support::PASSWORD, "new_password": "another long passphrase"})).await;
+                    assert_eq!(t.audit_count().await - before, 1, "{route}: {}", r.text);
+                    assert_eq!(r.status, StatusCode::NO_CONTENT, "{route}: {}", r.text);
+                    continue;
+                }
+                "POST /api/v1/users/{id}/disable" => t.post(&path.replace("{id}", &w.users["c1_sysadmin"].to_string()), &c1, json!({"reason": "on leave"})).await,
+                "POST /api/v1/users/{id}/enable" => t.post(&path.replace("{id}", &w.users["c1_sysadmin"].to_string()), &c1, json!({"reason": "back"})).await,
                 "POST /api/v1/engagements" => t.post(path, &v, json!({"name": "Third", "product": "ELN", "customer_id": w.c1, "partner_id": w.partner})).await,
                 "PATCH /api/v1/engagements/{eid}" => t.call(Method::PATCH, &path.replace("{eid}", &eid.to_string()), Some(&v), Some(json!({"product": "LIMS 9"})), &[("if-match", "\"1\"")]).await,
                 "DELETE /api/v1/engagements/{eid}" => {

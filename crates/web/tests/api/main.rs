@@ -5,6 +5,7 @@ mod audit_tamper;
 mod bad_input;
 mod concurrency;
 mod engagements;
+mod identity;
 mod inventory;
 mod roles;
 mod schema_parity;
