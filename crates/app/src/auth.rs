@@ -82,7 +82,7 @@ impl App {
             .map_err(|e| Error::Internal(e.to_string()))?
     }
 
-    async fn verify_password(&self, password: &str, phc: &str) -> Result<bool> {
+    pub(crate) async fn verify_password(&self, password: &str, phc: &str) -> Result<bool> {
         let _permit = self
             .hashing
             .acquire()
@@ -415,7 +415,7 @@ impl App {
 
 /// The throttle keys of a sign-in: the account (a hash of the e-mail, so unknown addresses are
 /// counted without storing them) and, when known, the client address.
-fn throttle_keys(email: &str, address: Option<&str>) -> Vec<(String, throttle::Policy)> {
+pub(crate) fn throttle_keys(email: &str, address: Option<&str>) -> Vec<(String, throttle::Policy)> {
     let mut keys = vec![(
         format!("account:{}", hex::encode(Sha256::digest(email.as_bytes()))),
         throttle::Policy::ACCOUNT,
@@ -426,7 +426,7 @@ fn throttle_keys(email: &str, address: Option<&str>) -> Vec<(String, throttle::P
     keys
 }
 
-async fn load_throttles(
+pub(crate) async fn load_throttles(
     tx: &mut accord_store::Tx,
     keys: &[(String, throttle::Policy)],
 ) -> Result<Vec<throttle::State>> {
@@ -444,7 +444,7 @@ async fn load_throttles(
     Ok(out)
 }
 
-fn throttle_row(key: &str, s: &throttle::State) -> accord_store::user::ThrottleRow {
+pub(crate) fn throttle_row(key: &str, s: &throttle::State) -> accord_store::user::ThrottleRow {
     accord_store::user::ThrottleRow {
         key: key.to_string(),
         failures: i64::from(s.failures),

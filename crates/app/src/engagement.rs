@@ -2,7 +2,8 @@
 //! editing the gate checklists and the role-phase matrix.
 
 use crate::views::{
-    CriterionView, EngagementView, GateCriterionView, GateView, MatrixRowView, Page, TransitionView,
+    CriterionView, EngagementView, GateCriterionView, GateView, MatrixRowView, Page, SignatureView,
+    TransitionView,
 };
 use crate::{snapshot, Actor, App, AuditEntry, Error, Result, UnmetCriterion};
 use accord_domain::engagement::{self as rules, ChecklistItem, CycleTrigger, MoveRefusal, Phase};
@@ -99,7 +100,7 @@ const STEERING_ROLES: [Role; 4] = [
     Role::ProjectManager,
 ];
 
-async fn ensure_steering(tx: &mut Tx, actor: &Actor, e: &Engagement) -> Result<()> {
+pub(crate) async fn ensure_steering(tx: &mut Tx, actor: &Actor, e: &Engagement) -> Result<()> {
     if actor.is_org_admin {
         return Ok(());
     }
@@ -144,8 +145,15 @@ pub(crate) async fn holders(tx: &mut Tx, engagement_id: Uuid) -> Result<Vec<Hold
         .collect())
 }
 
-/// The gate out of the engagement's current phase, evaluated now.
-async fn evaluate_gate(tx: &mut Tx, e: &Engagement) -> Result<GateView> {
+/// The record type of a gate sign-off; its record id is the engagement's.
+pub(crate) const GATE_RECORD: &str = "gate";
+
+/// The canonical content of the gate out of the current phase (what a sign-off signs) and its
+/// hash: the engagement, cycle and phases, and the checklist and role criterion as they stand.
+pub(crate) async fn gate_content(
+    tx: &mut Tx,
+    e: &Engagement,
+) -> Result<(Vec<Criterion>, Vec<rules::Criterion>, String)> {
     let phase = parse_phase("phase", &e.phase)?;
     let to = phase.next();
     let items: Vec<Criterion> = accord_store::engagement::criteria(tx, e.id, false)
@@ -167,14 +175,69 @@ async fn evaluate_gate(tx: &mut Tx, e: &Engagement) -> Result<GateView> {
         &required_pairs(tx, e.id).await?,
         &holders(tx, e.id).await?,
     );
+    let content = rules::content(&checklist, &gaps);
+    let canonical = serde_json::json!({
+        "engagement_id": e.id,
+        "cycle": e.cycle,
+        "from_phase": phase.as_str(),
+        "to_phase": to.as_str(),
+        "criteria": content,
+    })
+    .to_string();
+    Ok((
+        items,
+        content,
+        accord_domain::esign::content_hash(&canonical),
+    ))
+}
+
+/// The gate out of the engagement's current phase, evaluated now.
+pub(crate) async fn evaluate_gate(tx: &mut Tx, e: &Engagement) -> Result<GateView> {
+    let phase = parse_phase("phase", &e.phase)?;
+    let (items, content, hash) = gate_content(tx, e).await?;
+    let signatures: Vec<SignatureView> = accord_store::signature::list(tx, e.id, Some(e.id))
+        .await?
+        .iter()
+        .filter(|s| s.record_type == GATE_RECORD)
+        .map(|s| SignatureView::new(s, &hash))
+        .collect();
+    let approval = signatures
+        .iter()
+        .rev()
+        .find(|s| s.covers_current_content && s.meaning == "approved");
+    let rejection = signatures
+        .iter()
+        .rev()
+        .find(|s| s.covers_current_content && s.meaning == "rejected");
+    let sign_off = match (approval, rejection) {
+        (_, Some(r)) => rules::SignOff {
+            met: false,
+            evidence: format!("rejected by {} at {}", r.signer_name, rfc3339(r.signed_at)),
+        },
+        (Some(a), None) => rules::SignOff {
+            met: true,
+            evidence: format!("approved by {} at {}", a.signer_name, rfc3339(a.signed_at)),
+        },
+        (None, None) if signatures.iter().any(|s| s.meaning == "approved") => rules::SignOff {
+            met: false,
+            evidence: "an earlier approval no longer covers the gate: it changed after signing"
+                .into(),
+        },
+        (None, None) => rules::SignOff {
+            met: false,
+            evidence: "not signed off yet".into(),
+        },
+    };
+    let mut all = content;
+    all.push(rules::signed_off(&sign_off));
     let versions: HashMap<String, i64> = items
         .iter()
         .map(|c| (c.id.to_string(), c.version))
         .collect();
-    let criteria: Vec<CriterionView> = rules::gate(&checklist, &gaps)
+    let criteria: Vec<CriterionView> = all
         .into_iter()
         .map(|c| CriterionView {
-            editable: c.id != rules::ROLES_COVERED,
+            editable: c.id != rules::ROLES_COVERED && c.id != rules::SIGNED_OFF,
             version: versions.get(&c.id).copied(),
             id: c.id,
             text: c.text,
@@ -186,11 +249,18 @@ async fn evaluate_gate(tx: &mut Tx, e: &Engagement) -> Result<GateView> {
         engagement_id: e.id,
         phase: e.phase.clone(),
         cycle: e.cycle,
-        to_phase: to.as_str().to_string(),
+        to_phase: phase.next().as_str().to_string(),
         new_cycle: phase == Phase::Operations,
         ready: criteria.iter().all(|c| c.met),
         criteria,
+        content_hash: hash,
+        signatures,
     })
+}
+
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 fn refusal(r: MoveRefusal) -> Error {

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod engagement;
 mod error;
+pub mod esign;
 pub mod org;
 pub mod role;
 pub mod views;

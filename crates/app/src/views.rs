@@ -156,6 +156,47 @@ pub struct GateView {
     pub criteria: Vec<CriterionView>,
     /// True when every criterion is met.
     pub ready: bool,
+    /// SHA-256 of the gate's content as it stands (its checklist and role criterion): what a
+    /// sign-off signs.
+    pub content_hash: String,
+    /// Signatures given on this engagement's gates, each saying whether it covers this content.
+    pub signatures: Vec<SignatureView>,
+}
+
+/// An electronic signature with its manifestation (21 CFR 11.50): printed name, UTC time and
+/// meaning, and whether it still covers the record's current content (11.70).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SignatureView {
+    pub id: Uuid,
+    pub record_type: String,
+    pub record_id: Uuid,
+    pub signer_id: Uuid,
+    pub signer_name: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub signed_at: OffsetDateTime,
+    /// `authored`, `reviewed`, `approved` or `rejected`.
+    pub meaning: String,
+    pub content_hash: String,
+    /// False once the record changed after signing: the signature applies to an earlier content.
+    pub covers_current_content: bool,
+    pub reason: Option<String>,
+}
+
+impl SignatureView {
+    pub fn new(s: &accord_store::signature::Signature, current_hash: &str) -> Self {
+        Self {
+            id: s.id,
+            record_type: s.record_type.clone(),
+            record_id: s.record_id,
+            signer_id: s.signer_id,
+            signer_name: s.signer_name.clone(),
+            signed_at: s.signed_at,
+            meaning: s.meaning.clone(),
+            content_hash: s.content_hash.clone(),
+            covers_current_content: s.content_hash == current_hash,
+            reason: s.reason.clone(),
+        }
+    }
 }
 
 /// A checklist item of a gate, as stored.

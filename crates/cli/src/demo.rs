@@ -3,6 +3,7 @@
 //! People, companies and products are fictional; the shapes are real.
 
 use accord_app::engagement::{CriterionPatch, NewEngagement};
+use accord_app::esign::SignRequest;
 use accord_app::org::{NewOrganisation, NewUser};
 use accord_app::role::NewAssignment;
 use accord_app::{App, Error, Result};
@@ -317,6 +318,23 @@ async fn create(app: &App) -> Result<()> {
                 )
                 .await?;
             }
+            // ...and the sponsor signs the gate off, re-entering the password.
+            app.sign_gate(
+                &sponsor,
+                e.id,
+                SignRequest {
+                    email: Some(sponsor.email.clone()),
+                    password: PASSWORD.into(),
+                    meaning: "approved".into(),
+                    reason: Some(format!(
+                        "Gate into {} reviewed at the steering committee",
+                        target
+                            .trim_start_matches("new-cycle:")
+                            .replace("technology_change", "a new cycle")
+                    )),
+                },
+            )
+            .await?;
             match target.strip_prefix("new-cycle:") {
                 Some("technology_change") => {
                     app.new_cycle(&sponsor, e.id, CycleTrigger::TechnologyChange, reason)

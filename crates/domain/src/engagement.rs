@@ -86,6 +86,17 @@ pub struct Criterion {
 /// The id of the built-in criterion "every role the next phase requires has a holder".
 pub const ROLES_COVERED: &str = "roles-covered";
 
+/// The id of the built-in criterion "approved with an electronic signature that covers the gate
+/// as it stands".
+pub const SIGNED_OFF: &str = "signed-off";
+
+/// Whether the gate as it stands carries an approving signature, and the evidence either way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignOff {
+    pub met: bool,
+    pub evidence: String,
+}
+
 /// A checklist item as the gate sees it.
 #[derive(Debug, Clone)]
 pub struct ChecklistItem {
@@ -95,9 +106,30 @@ pub struct ChecklistItem {
     pub evidence: Option<String>,
 }
 
-/// The gate out of `from` into its next phase: the engagement's checklist for that phase, then
-/// the built-in role criterion built from the gaps of the next phase.
-pub fn gate(checklist: &[ChecklistItem], gaps: &[crate::role::Role]) -> Vec<Criterion> {
+/// The gate out of `from` into its next phase: the engagement's checklist for that phase, the
+/// built-in role criterion built from the gaps of the next phase, and the sign-off.
+pub fn gate(
+    checklist: &[ChecklistItem],
+    gaps: &[crate::role::Role],
+    sign_off: &SignOff,
+) -> Vec<Criterion> {
+    let mut out = content(checklist, gaps);
+    out.push(signed_off(sign_off));
+    out
+}
+
+/// The built-in sign-off criterion.
+pub fn signed_off(sign_off: &SignOff) -> Criterion {
+    Criterion {
+        id: SIGNED_OFF.to_string(),
+        text: "Approved with an electronic signature that covers the gate as it stands".to_string(),
+        met: sign_off.met,
+        evidence: Some(sign_off.evidence.clone()),
+    }
+}
+
+/// The criteria a sign-off signs: the checklist and the role criterion, not the sign-off itself.
+pub fn content(checklist: &[ChecklistItem], gaps: &[crate::role::Role]) -> Vec<Criterion> {
     let mut out: Vec<Criterion> = checklist
         .iter()
         .map(|c| Criterion {
@@ -183,13 +215,28 @@ mod tests {
         }
     }
 
+    fn unsigned() -> SignOff {
+        SignOff {
+            met: false,
+            evidence: "no approval".into(),
+        }
+    }
+
+    fn signed() -> SignOff {
+        SignOff {
+            met: true,
+            evidence: "approved".into(),
+        }
+    }
+
     #[test]
     fn gate_names_unmet_criteria() {
-        let crit = gate(&[item(false)], &[Role::SystemAdministrator]);
-        assert_eq!(crit.len(), 2);
+        let crit = gate(&[item(false)], &[Role::SystemAdministrator], &unsigned());
+        assert_eq!(crit.len(), 3);
         match check_transition(Phase::Purchase, Phase::Implementation, &crit) {
             Err(MoveRefusal::Unmet(u)) => {
-                assert_eq!(u.len(), 2);
+                assert_eq!(u.len(), 3);
+                assert_eq!(u[2].id, SIGNED_OFF);
                 assert_eq!(u[1].id, ROLES_COVERED);
                 assert!(u[1]
                     .evidence
@@ -199,16 +246,18 @@ mod tests {
             }
             other => panic!("expected unmet, got {other:?}"),
         }
-        let ok = gate(&[item(true)], &[]);
+        let ok = gate(&[item(true)], &[], &signed());
         assert_eq!(
             check_transition(Phase::Purchase, Phase::Implementation, &ok),
             Ok(())
         );
+        let unsigned_gate = gate(&[item(true)], &[], &unsigned());
+        assert!(check_transition(Phase::Purchase, Phase::Implementation, &unsigned_gate).is_err());
     }
 
     #[test]
     fn only_forward_to_the_next_phase() {
-        let ok = gate(&[], &[]);
+        let ok = gate(&[], &[], &signed());
         assert!(matches!(
             check_transition(Phase::Purchase, Phase::Operations, &ok),
             Err(MoveRefusal::NotNext { .. })

@@ -13,6 +13,7 @@ pub mod engagement;
 mod error;
 pub mod org;
 pub mod role;
+pub mod signature;
 pub mod user;
 
 pub use error::StoreError;

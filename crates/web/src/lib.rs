@@ -62,6 +62,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::org::routes())
         .merge(api::engagement::routes())
         .merge(api::role::routes())
+        .merge(api::esign::routes())
         .merge(api::audit::routes())
         .split_for_parts()
 }

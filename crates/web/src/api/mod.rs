@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod engagement;
+pub mod esign;
 pub mod org;
 pub mod role;
 

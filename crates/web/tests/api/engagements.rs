@@ -26,6 +26,9 @@ async fn satisfy_checklist(t: &TestApp, token: &str, eid: uuid::Uuid) {
             assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         }
     }
+    let r = t.post(&format!("/api/v1/engagements/{eid}/gate/signatures"), token,
+        json!({"email": email("c1_admin"), "password": accord_test_support::PASSWORD, "meaning": "approved"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
 }
 
 backend_tests! {
@@ -116,7 +119,7 @@ backend_tests! {
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
         assert_eq!(r.headers["content-type"], "application/problem+json");
         let unmet: Vec<&str> = r.body["unmet_criteria"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
-        assert_eq!(unmet.len(), 3, "two checklist items and the role criterion: {unmet:?}");
+        assert_eq!(unmet.len(), 4, "two checklist items, the role criterion and the sign-off: {unmet:?}");
         assert!(unmet.contains(&"roles-covered"));
         assert_eq!(t.audit_count().await, before, "a refused transition writes nothing");
 
@@ -130,7 +133,7 @@ backend_tests! {
         w.assign(&t, "c1_sysadmin", "system_administrator", None).await;
         let r = t.post(&format!("/api/v1/engagements/{eid}/transitions"), &sponsor, json!({"to_phase": "implementation", "reason": "go"})).await;
         let unmet: Vec<&str> = r.body["unmet_criteria"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
-        assert_eq!(unmet.len(), 3, "the functional area manager is still missing: {}", r.text);
+        assert_eq!(unmet.len(), 4, "the functional area manager is still missing: {}", r.text);
         w.assign(&t, "c1_fam", "functional_area_manager", Some("QC laboratory")).await;
         satisfy_checklist(&t, &sponsor, eid).await;
         assert_eq!(t.get(&format!("/api/v1/engagements/{eid}/gate"), &sponsor).await.body["ready"], true);

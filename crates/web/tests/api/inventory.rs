@@ -20,12 +20,24 @@ const INVENTORY: &[&str] = &[
     "POST /api/v1/engagements/{eid}/gate/criteria",
     "PATCH /api/v1/engagements/{eid}/gate/criteria/{cid}",
     "DELETE /api/v1/engagements/{eid}/gate/criteria/{cid}",
+    "POST /api/v1/engagements/{eid}/gate/signatures",
     "POST /api/v1/engagements/{eid}/transitions",
     "POST /api/v1/engagements/{eid}/cycles",
     "PUT /api/v1/engagements/{eid}/matrix/{role}",
     "POST /api/v1/engagements/{eid}/roles",
     "DELETE /api/v1/engagements/{eid}/roles/{id}",
 ];
+
+/// Signs the engagement's current gate off, as `who`, with the app.
+async fn sign(t: &TestApp, who: &accord_app::Actor, eid: Uuid) {
+    let req = accord_app::esign::SignRequest {
+        email: Some(who.email.clone()),
+        password: accord_test_support::PASSWORD.into(),
+        meaning: "approved".into(),
+        reason: None,
+    };
+    t.app.sign_gate(who, eid, req).await.unwrap();
+}
 
 /// Moves an engagement through its gates with the app (not through the routes under test).
 async fn advance(t: &TestApp, w: &World, eid: Uuid, to: &[&str]) {
@@ -48,6 +60,7 @@ async fn advance(t: &TestApp, w: &World, eid: Uuid, to: &[&str]) {
                 .await
                 .unwrap();
         }
+        sign(t, &sponsor, eid).await;
         t.app
             .transition(&sponsor, eid, target, "test")
             .await
@@ -94,6 +107,7 @@ backend_tests! {
         for c in t.app.gate(&sponsor, other).await.unwrap().criteria.iter().filter(|c| c.editable) {
             t.app.update_gate_criterion(&sponsor, other, c.id.parse().unwrap(), c.version.unwrap(), CriterionPatch { met: Some(true), ..Default::default() }).await.unwrap();
         }
+        sign(&t, &sponsor, other).await;
         let gate = t.app.gate(&sponsor, eid).await.unwrap();
         for c in gate.criteria.iter().filter(|c| c.editable && c.text.contains("procurement")) {
             t.app.update_gate_criterion(&sponsor, eid, c.id.parse().unwrap(), c.version.unwrap(), CriterionPatch { met: Some(true), ..Default::default() }).await.unwrap();
@@ -140,12 +154,15 @@ backend_tests! {
                     for c in g.criteria.iter().filter(|c| c.editable && !c.met) {
                         t.app.update_gate_criterion(&sponsor, eid, c.id.parse().unwrap(), c.version.unwrap(), CriterionPatch { met: Some(true), ..Default::default() }).await.unwrap();
                     }
+                    sign(&t, &sponsor, eid).await;
                     let before = t.audit_count().await;
                     let r = t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"to_phase": "implementation", "reason": "Purchase signed"})).await;
                     assert_eq!(t.audit_count().await - before, 1, "{route}: {}", r.text);
                     assert!(r.status.is_success(), "{route}: {}", r.text);
                     continue;
                 }
+                "POST /api/v1/engagements/{eid}/gate/signatures" => t.post(&path.replace("{eid}", &eid.to_string()), &c1,
+                    json!({"email": email("c1_admin"), "password": accord_test_support::PASSWORD, "meaning": "reviewed"})).await,
                 "POST /api/v1/engagements/{eid}/cycles" => t.post(&path.replace("{eid}", &other.to_string()), &c1, json!({"trigger": "business_change", "reason": "New product line"})).await,
                 "PUT /api/v1/engagements/{eid}/matrix/{role}" => t.call(Method::PUT, &path.replace("{eid}", &eid.to_string()).replace("{role}", "support_engineer"), Some(&v), Some(json!({"phases": ["operations"]})), &[("if-match", "\"1\"")]).await,
                 "POST /api/v1/engagements/{eid}/roles" => t.post(&path.replace("{eid}", &eid.to_string()), &v, json!({"user_id": w.users["v_pm"], "role": "project_manager"})).await,
