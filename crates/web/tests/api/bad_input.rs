@@ -95,5 +95,13 @@ backend_tests! {
         assert!(checked >= 20, "only {checked} routes in the OpenAPI document");
         let health = t.call(Method::GET, "/healthz", None, None, &[]).await;
         assert_eq!(health.status, StatusCode::OK);
+        // Security headers on every answer, errors included.
+        for r in [&health, &t.call(Method::GET, "/api/v1/me", None, None, &[]).await] {
+            assert_eq!(r.headers["content-security-policy"], "default-src 'none'; frame-ancestors 'none'");
+            assert_eq!(r.headers["x-frame-options"], "DENY");
+            assert_eq!(r.headers["referrer-policy"], "no-referrer");
+            assert_eq!(r.headers["cache-control"], "no-store");
+            assert_eq!(r.headers["x-content-type-options"], "nosniff");
+        }
     }
 }

@@ -8,6 +8,7 @@ mod engagements;
 mod esign;
 mod identity;
 mod inventory;
+mod isolation;
 mod roles;
 mod schema_parity;
 mod storage;
