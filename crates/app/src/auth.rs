@@ -132,19 +132,22 @@ impl App {
         match user {
             Some(user) if ok && !user.disabled => self.login_succeeded(user, password, &keys).await,
             user => {
-                self.login_failed(user.as_ref(), &keys, &states).await?;
+                self.record_failed_attempt(user.as_ref(), &keys, &states, "auth.login_failed")
+                    .await?;
                 Err(Error::Unauthorized("wrong e-mail or password".into()))
             }
         }
     }
 
-    /// Records a failed sign-in: the throttles move on, and a known account's organisation gets
-    /// the audit event (with the lock, when this failure caused one).
-    async fn login_failed(
+    /// Records a failed password check (at sign-in, signing or a password change): the
+    /// throttles move on, and a known account's organisation gets one audit event, `action`, or
+    /// `auth.locked` when this failure locked the account.
+    pub(crate) async fn record_failed_attempt(
         &self,
         user: Option<&accord_store::user::User>,
         keys: &[(String, throttle::Policy)],
         states: &[throttle::State],
+        action: &str,
     ) -> Result<()> {
         let now = self.now();
         let mut locked = false;
@@ -154,52 +157,37 @@ impl App {
             locked |= locks && key.starts_with("account:");
             rows.push(throttle_row(key, &next));
         }
-        match user {
-            Some(user) => {
-                let mut w = self
-                    .begin(user.organisation_id, ChainKind::Organisation)
-                    .await?;
-                for r in &rows {
-                    accord_store::user::save_throttle(&mut w.tx, r).await?;
-                }
-                let reason = if user.disabled {
-                    "account disabled"
-                } else {
-                    "wrong password"
-                };
-                self.audit(
-                    &mut w,
-                    AuditEntry {
-                        actor: Some(user.id),
-                        action: if locked {
-                            "auth.locked"
-                        } else {
-                            "auth.login_failed"
-                        },
-                        record_type: "user",
-                        record_id: Some(user.id),
-                        before: None,
-                        after: Some(serde_json::json!({
-                            "locked_until": rows.first().and_then(|r| r.locked_until),
-                        })),
-                        reason: Some(reason),
-                    },
-                )
-                .await?;
-                w.commit().await?;
-                if locked {
-                    tracing::warn!(user = %user.id, "account locked after repeated failed sign-ins");
-                }
+        let Some(user) = user else {
+            // No organisation to audit under; the throttle still counts, so an unknown e-mail
+            // locks exactly like a known one.
+            let mut tx = self.store.write().await?;
+            for r in &rows {
+                accord_store::user::save_throttle(&mut tx, r).await?;
             }
-            None => {
-                // No organisation to audit under; the throttle still counts, so an unknown
-                // e-mail locks exactly like a known one.
-                let mut tx = self.store.write().await?;
-                for r in &rows {
-                    accord_store::user::save_throttle(&mut tx, r).await?;
-                }
-                tx.commit().await?;
-            }
+            return Ok(tx.commit().await?);
+        };
+        let mut w = self
+            .begin(user.organisation_id, ChainKind::Organisation)
+            .await?;
+        for r in &rows {
+            accord_store::user::save_throttle(&mut w.tx, r).await?;
+        }
+        self.audit(
+            &mut w,
+            AuditEntry {
+                actor: Some(user.id),
+                action: if locked { "auth.locked" } else { action },
+                record_type: "user",
+                record_id: Some(user.id),
+                before: None,
+                after: Some(serde_json::json!({ "locked_until": rows.first().and_then(|r| r.locked_until) })),
+                reason: Some(if user.disabled { "account disabled" } else { "wrong password" }),
+            },
+        )
+        .await?;
+        w.commit().await?;
+        if locked {
+            tracing::warn!(user = %user.id, "account locked after repeated failed password checks");
         }
         Ok(())
     }
@@ -482,7 +470,8 @@ impl App {
             retry_after_secs: throttle::retry_after_secs(wait),
         })?;
         if !self.verify_password(current, &user.password_hash).await? {
-            self.login_failed(Some(&user), &keys, &states).await?;
+            self.record_failed_attempt(Some(&user), &keys, &states, "user.password_change_failed")
+                .await?;
             return Err(Error::invalid(
                 "current_password",
                 "is not your current password",

@@ -7,7 +7,6 @@ use crate::views::SignatureView;
 use crate::{snapshot, Actor, App, AuditEntry, Error, Result};
 use accord_domain::esign::Meaning;
 use accord_domain::throttle;
-use accord_store::audit::ChainKind;
 use accord_store::signature::Signature;
 use uuid::Uuid;
 
@@ -140,30 +139,8 @@ impl App {
         if self.verify_password(password, &user.password_hash).await? && !user.disabled {
             return Ok(());
         }
-        let (next, locked) = throttle::fail(keys[0].1, &states[0], self.now());
-        let mut w = self
-            .begin(user.organisation_id, ChainKind::Organisation)
+        self.record_failed_attempt(Some(&user), &keys, &states, "signature.failed")
             .await?;
-        accord_store::user::save_throttle(&mut w.tx, &crate::auth::throttle_row(&keys[0].0, &next))
-            .await?;
-        self.audit(
-            &mut w,
-            AuditEntry {
-                actor: Some(user.id),
-                action: if locked {
-                    "auth.locked"
-                } else {
-                    "signature.failed"
-                },
-                record_type: "user",
-                record_id: Some(user.id),
-                before: None,
-                after: Some(serde_json::json!({ "locked_until": next.locked_until })),
-                reason: Some("wrong password at signing"),
-            },
-        )
-        .await?;
-        w.commit().await?;
         Err(Error::Unauthorized(
             "wrong password: nothing was signed".into(),
         ))
