@@ -114,64 +114,109 @@ impl App {
         address: Option<&str>,
     ) -> Result<LoginResponse> {
         let email = email.trim().to_lowercase();
-        let keys = throttle_keys(&email, address);
-        let mut tx = self.store.read().await?;
-        let states = load_throttles(&mut tx, &keys).await?;
-        let user = accord_store::user::find_by_email(&mut tx, &email).await?;
-        drop(tx);
-        let now = self.now();
-        for ((_, policy), state) in keys.iter().zip(&states) {
-            throttle::check(*policy, state, now).map_err(|wait| Error::Throttled {
-                retry_after_secs: throttle::retry_after_secs(wait),
-            })?;
-        }
+        let user = {
+            let mut tx = self.store.read().await?;
+            accord_store::user::find_by_email(&mut tx, &email).await?
+        };
+        let attempt = self.count_attempt(throttle_keys(&email, address)).await?;
         let phc = user
             .as_ref()
             .map_or(self.dummy_hash(), |u| u.password_hash.as_str());
         let ok = self.verify_password(password, phc).await?;
         match user {
-            Some(user) if ok && !user.disabled => self.login_succeeded(user, password, &keys).await,
+            Some(user) if ok && !user.disabled => {
+                self.login_succeeded(user, password, &attempt).await
+            }
             user => {
-                self.record_failed_attempt(user.as_ref(), &keys, &states, "auth.login_failed")
+                self.audit_failed_attempt(user.as_ref(), &attempt, "auth.login_failed")
                     .await?;
                 Err(Error::Unauthorized("wrong e-mail or password".into()))
             }
         }
     }
 
-    /// Records a failed password check (at sign-in, signing or a password change): the
-    /// throttles move on, and a known account's organisation gets one audit event, `action`, or
-    /// `auth.locked` when this failure locked the account.
-    pub(crate) async fn record_failed_attempt(
+    /// Counts a password attempt against its throttles before the password is checked, each
+    /// throttle row held while it is read and written, so parallel attempts are counted one
+    /// after another and a burst cannot slip past the delays or the lock. Refused with the
+    /// longest wait when any throttle says wait. A success gives the count back
+    /// ([`App::attempt_succeeded`]).
+    pub(crate) async fn count_attempt(
+        &self,
+        keys: Vec<(String, throttle::Policy)>,
+    ) -> Result<Attempt> {
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let mut states = Vec::new();
+        for (key, _) in &keys {
+            let row = accord_store::user::lock_throttle(&mut tx, key).await?;
+            states.push(throttle::State {
+                failures: u32::try_from(row.failures).unwrap_or(u32::MAX),
+                last_failure: row.last_failure,
+                locked_until: row.locked_until,
+            });
+        }
+        let wait = keys
+            .iter()
+            .zip(&states)
+            .filter_map(|((_, policy), state)| throttle::check(*policy, state, now).err())
+            .max();
+        if let Some(wait) = wait {
+            return Err(Error::Throttled {
+                retry_after_secs: throttle::retry_after_secs(wait),
+            });
+        }
+        let mut locked = Vec::new();
+        for ((key, policy), state) in keys.iter().zip(&states) {
+            let (next, locks) = throttle::fail(*policy, state, now);
+            accord_store::user::save_throttle(&mut tx, &throttle_row(key, &next)).await?;
+            if locks {
+                tracing::warn!(key = %key, "locked after repeated failed password checks");
+            }
+            locked.push(locks);
+        }
+        tx.commit().await?;
+        Ok(Attempt { keys, locked })
+    }
+
+    /// The attempt's password was right: the account starts afresh, and the address gets back
+    /// the failure counted for it (and the lock, if this attempt set it).
+    pub(crate) async fn attempt_succeeded(
+        &self,
+        tx: &mut accord_store::Tx,
+        a: &Attempt,
+    ) -> Result<()> {
+        for ((key, _), locked) in a.keys.iter().zip(&a.locked) {
+            if key.starts_with("account:") {
+                accord_store::user::save_throttle(tx, &throttle_row(key, &throttle::State::CLEAR))
+                    .await?;
+            } else {
+                accord_store::user::release_throttle(tx, key, *locked).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The attempt's password was wrong: a known account's organisation gets one audit event,
+    /// `action`, or `auth.locked` when this failure locked the account.
+    pub(crate) async fn audit_failed_attempt(
         &self,
         user: Option<&accord_store::user::User>,
-        keys: &[(String, throttle::Policy)],
-        states: &[throttle::State],
+        a: &Attempt,
         action: &str,
     ) -> Result<()> {
-        let now = self.now();
-        let mut locked = false;
-        let mut rows = Vec::new();
-        for ((key, policy), state) in keys.iter().zip(states) {
-            let (next, locks) = throttle::fail(*policy, state, now);
-            locked |= locks && key.starts_with("account:");
-            rows.push(throttle_row(key, &next));
-        }
         let Some(user) = user else {
-            // No organisation to audit under; the throttle still counts, so an unknown e-mail
-            // locks exactly like a known one.
-            let mut tx = self.store.write().await?;
-            for r in &rows {
-                accord_store::user::save_throttle(&mut tx, r).await?;
-            }
-            return Ok(tx.commit().await?);
+            // No organisation to audit under; the throttle has counted it all the same, so an
+            // unknown e-mail locks exactly like a known one.
+            return Ok(());
         };
+        let locked = a
+            .keys
+            .iter()
+            .zip(&a.locked)
+            .any(|((k, _), l)| *l && k.starts_with("account:"));
         let mut w = self
             .begin(user.organisation_id, ChainKind::Organisation)
             .await?;
-        for r in &rows {
-            accord_store::user::save_throttle(&mut w.tx, r).await?;
-        }
         self.audit(
             &mut w,
             AuditEntry {
@@ -180,23 +225,23 @@ impl App {
                 record_type: "user",
                 record_id: Some(user.id),
                 before: None,
-                after: Some(serde_json::json!({ "locked_until": rows.first().and_then(|r| r.locked_until) })),
-                reason: Some(if user.disabled { "account disabled" } else { "wrong password" }),
+                after: Some(serde_json::json!({ "account_locked": locked })),
+                reason: Some(if user.disabled {
+                    "account disabled"
+                } else {
+                    "wrong password"
+                }),
             },
         )
         .await?;
-        w.commit().await?;
-        if locked {
-            tracing::warn!(user = %user.id, "account locked after repeated failed password checks");
-        }
-        Ok(())
+        Ok(w.commit().await?)
     }
 
     async fn login_succeeded(
         &self,
         mut user: accord_store::user::User,
         password: &str,
-        keys: &[(String, throttle::Policy)],
+        attempt: &Attempt,
     ) -> Result<LoginResponse> {
         // A hash made with weaker parameters than today's is replaced now that the password is
         // at hand (ASVS 2.4).
@@ -223,13 +268,7 @@ impl App {
         let mut w = self
             .begin(user.organisation_id, ChainKind::Organisation)
             .await?;
-        if let Some((account, _)) = keys.first() {
-            accord_store::user::save_throttle(
-                &mut w.tx,
-                &throttle_row(account, &throttle::State::CLEAR),
-            )
-            .await?;
-        }
+        self.attempt_succeeded(&mut w.tx, attempt).await?;
         if let Some(h) = &rehash {
             accord_store::user::set_password_hash(&mut w.tx, user.id, h, now).await?;
             user.version += 1;
@@ -414,24 +453,6 @@ pub(crate) fn throttle_keys(email: &str, address: Option<&str>) -> Vec<(String, 
     keys
 }
 
-pub(crate) async fn load_throttles(
-    tx: &mut accord_store::Tx,
-    keys: &[(String, throttle::Policy)],
-) -> Result<Vec<throttle::State>> {
-    let mut out = Vec::new();
-    for (key, _) in keys {
-        out.push(match accord_store::user::throttle(tx, key).await? {
-            Some(r) => throttle::State {
-                failures: u32::try_from(r.failures).unwrap_or(u32::MAX),
-                last_failure: r.last_failure,
-                locked_until: r.locked_until,
-            },
-            None => throttle::State::CLEAR,
-        });
-    }
-    Ok(out)
-}
-
 pub(crate) fn throttle_row(key: &str, s: &throttle::State) -> accord_store::user::ThrottleRow {
     accord_store::user::ThrottleRow {
         key: key.to_string(),
@@ -461,16 +482,15 @@ impl App {
                 "must differ from the current password",
             ));
         }
-        let keys = throttle_keys(&actor.email, None);
-        let mut tx = self.store.read().await?;
-        let states = load_throttles(&mut tx, &keys).await?;
-        let user = accord_store::user::get(&mut tx, actor.user_id).await?;
-        drop(tx);
-        throttle::check(keys[0].1, &states[0], self.now()).map_err(|wait| Error::Throttled {
-            retry_after_secs: throttle::retry_after_secs(wait),
-        })?;
+        let user = {
+            let mut tx = self.store.read().await?;
+            accord_store::user::get(&mut tx, actor.user_id).await?
+        };
+        let attempt = self
+            .count_attempt(throttle_keys(&actor.email, None))
+            .await?;
         if !self.verify_password(current, &user.password_hash).await? {
-            self.record_failed_attempt(Some(&user), &keys, &states, "user.password_change_failed")
+            self.audit_failed_attempt(Some(&user), &attempt, "user.password_change_failed")
                 .await?;
             return Err(Error::invalid(
                 "current_password",
@@ -482,6 +502,7 @@ impl App {
         let mut w = self
             .begin(user.organisation_id, ChainKind::Organisation)
             .await?;
+        self.attempt_succeeded(&mut w.tx, &attempt).await?;
         accord_store::user::set_password_hash(&mut w.tx, user.id, &hash, now).await?;
         let revoked =
             accord_store::user::revoke_tokens_except(&mut w.tx, user.id, actor.token_id, now)
@@ -541,12 +562,20 @@ impl App {
         }
         let now = self.now();
         accord_store::user::set_disabled(&mut w.tx, user.id, disabled, user.version, now).await?;
+        // Disabling ends every session at once, and enabling again does not bring them back.
+        let revoked = if disabled {
+            accord_store::user::revoke_tokens_except(&mut w.tx, user.id, None, now).await?
+        } else {
+            0
+        };
         let org = accord_store::org::get(&mut w.tx, user.organisation_id).await?;
         let before = UserView::from_parts(&user, &org);
         let mut after_user = user.clone();
         after_user.disabled = disabled;
         after_user.version += 1;
         let after = UserView::from_parts(&after_user, &org);
+        let mut after_json = snapshot(&after);
+        after_json["tokens_revoked"] = revoked.into();
         self.audit(
             &mut w,
             AuditEntry {
@@ -559,7 +588,7 @@ impl App {
                 record_type: "user",
                 record_id: Some(user.id),
                 before: Some(snapshot(&before)),
-                after: Some(snapshot(&after)),
+                after: Some(after_json),
                 reason: Some(&reason),
             },
         )
@@ -567,4 +596,11 @@ impl App {
         w.commit().await?;
         Ok(after)
     }
+}
+
+/// A password attempt already counted against its throttles: the keys, and whether counting it
+/// locked each.
+pub(crate) struct Attempt {
+    keys: Vec<(String, throttle::Policy)>,
+    locked: Vec<bool>,
 }

@@ -201,32 +201,30 @@ pub(crate) async fn evaluate_gate(tx: &mut Tx, e: &Engagement) -> Result<GateVie
         .filter(|s| s.record_type == GATE_RECORD)
         .map(|s| SignatureView::new(s, &hash))
         .collect();
-    let approval = signatures
+    // The latest approval or rejection that covers the gate as it stands decides.
+    let decision = signatures
         .iter()
         .rev()
-        .find(|s| s.covers_current_content && s.meaning == "approved");
-    let rejection = signatures
-        .iter()
-        .rev()
-        .find(|s| s.covers_current_content && s.meaning == "rejected");
-    let sign_off = match (approval, rejection) {
-        (_, Some(r)) => rules::SignOff {
+        .find(|s| s.covers_current_content && (s.meaning == "approved" || s.meaning == "rejected"));
+    let since = accord_store::engagement::list_transitions(tx, e.id)
+        .await?
+        .last()
+        .map(|t| t.at);
+    let stale_approval = signatures.iter().any(|s| {
+        s.meaning == "approved"
+            && !s.covers_current_content
+            && since.is_none_or(|t| s.signed_at > t)
+    });
+    let sign_off = match decision {
+        Some(d) if d.meaning == "approved" => {
+            rules::SignOff { met: true, evidence: format!("approved by {} at {}", d.signer_name, rfc3339(d.signed_at)) }
+        }
+        Some(d) => rules::SignOff { met: false, evidence: format!("rejected by {} at {}", d.signer_name, rfc3339(d.signed_at)) },
+        None if stale_approval => rules::SignOff {
             met: false,
-            evidence: format!("rejected by {} at {}", r.signer_name, rfc3339(r.signed_at)),
+            evidence: "an approval given in this phase no longer covers the gate: it changed after signing".into(),
         },
-        (Some(a), None) => rules::SignOff {
-            met: true,
-            evidence: format!("approved by {} at {}", a.signer_name, rfc3339(a.signed_at)),
-        },
-        (None, None) if signatures.iter().any(|s| s.meaning == "approved") => rules::SignOff {
-            met: false,
-            evidence: "an earlier approval no longer covers the gate: it changed after signing"
-                .into(),
-        },
-        (None, None) => rules::SignOff {
-            met: false,
-            evidence: "not signed off yet".into(),
-        },
+        None => rules::SignOff { met: false, evidence: "not signed off yet".into() },
     };
     let mut all = content;
     all.push(rules::signed_off(&sign_off));

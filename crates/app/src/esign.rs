@@ -6,7 +6,6 @@ use crate::engagement::{evaluate_gate, gate_content, load_visible, GATE_RECORD};
 use crate::views::SignatureView;
 use crate::{snapshot, Actor, App, AuditEntry, Error, Result};
 use accord_domain::esign::Meaning;
-use accord_domain::throttle;
 use accord_store::signature::Signature;
 use uuid::Uuid;
 
@@ -19,6 +18,9 @@ pub struct SignRequest {
     pub password: String,
     pub meaning: String,
     pub reason: Option<String>,
+    /// The gate's `content_hash` as the signer read it; when given and the gate has changed
+    /// since, nothing is signed (409).
+    pub content_hash: Option<String>,
 }
 
 impl App {
@@ -63,7 +65,14 @@ impl App {
         }
         self.reauthenticate(actor, &req.password).await?;
         let (mut w, e) = self.write_engagement(actor, engagement_id).await?;
+        crate::engagement::ensure_steering(&mut w.tx, actor, &e).await?;
         let (_, _, hash) = gate_content(&mut w.tx, &e).await?;
+        if req.content_hash.as_deref().is_some_and(|seen| seen != hash) {
+            return Err(Error::Refused {
+                detail: "the gate changed since you read it; review it again before signing".into(),
+                unmet: Vec::new(),
+            });
+        }
         let user = accord_store::user::get(&mut w.tx, actor.user_id).await?;
         let s = Signature {
             id: accord_domain::new_id(),
@@ -128,18 +137,19 @@ impl App {
     /// Checks the caller's password again before a signature. A wrong one is audited, counts
     /// towards the account's lock exactly as a failed sign-in does, and signs nothing.
     async fn reauthenticate(&self, actor: &Actor, password: &str) -> Result<()> {
-        let keys = crate::auth::throttle_keys(&actor.email, None);
-        let mut tx = self.store.read().await?;
-        let states = crate::auth::load_throttles(&mut tx, &keys).await?;
-        let user = accord_store::user::get(&mut tx, actor.user_id).await?;
-        drop(tx);
-        throttle::check(keys[0].1, &states[0], self.now()).map_err(|wait| Error::Throttled {
-            retry_after_secs: throttle::retry_after_secs(wait),
-        })?;
+        let user = {
+            let mut tx = self.store.read().await?;
+            accord_store::user::get(&mut tx, actor.user_id).await?
+        };
+        let attempt = self
+            .count_attempt(crate::auth::throttle_keys(&actor.email, None))
+            .await?;
         if self.verify_password(password, &user.password_hash).await? && !user.disabled {
-            return Ok(());
+            let mut tx = self.store.write().await?;
+            self.attempt_succeeded(&mut tx, &attempt).await?;
+            return Ok(tx.commit().await?);
         }
-        self.record_failed_attempt(Some(&user), &keys, &states, "signature.failed")
+        self.audit_failed_attempt(Some(&user), &attempt, "signature.failed")
             .await?;
         Err(Error::Unauthorized(
             "wrong password: nothing was signed".into(),

@@ -326,6 +326,7 @@ async fn create(app: &App) -> Result<()> {
                     email: Some(sponsor.email.clone()),
                     password: PASSWORD.into(),
                     meaning: "approved".into(),
+                    content_hash: None,
                     reason: Some(format!(
                         "Gate into {} reviewed at the steering committee",
                         target

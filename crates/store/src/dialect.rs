@@ -13,6 +13,17 @@ pub fn lock_chain_head_sql(engine: Engine) -> &'static str {
     }
 }
 
+/// Reads a sign-in throttle row and holds it (see [`lock_chain_head_sql`] for why SQLite needs
+/// no clause).
+pub fn lock_throttle_sql(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Sqlite => "select key, failures, last_failure, locked_until from login_throttle where key = $1",
+        Engine::Postgres => {
+            "select key, failures, last_failure, locked_until from login_throttle where key = $1 for update"
+        }
+    }
+}
+
 /// The settings durability depends on (RELIABILITY.md Q2).
 pub(crate) async fn durability_settings(store: &Store) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();

@@ -170,13 +170,36 @@ pub struct ThrottleRow {
     pub locked_until: Option<OffsetDateTime>,
 }
 
-pub async fn throttle(tx: &mut Tx, key: &str) -> Result<Option<ThrottleRow>> {
-    Ok(run!(tx, |c| sqlx::query_as(
-        "select key, failures, last_failure, locked_until from login_throttle where key = $1"
+/// Reads a throttle row and holds it for the rest of the transaction, creating it if new, so
+/// that concurrent attempts on one key are counted one after another.
+pub async fn lock_throttle(tx: &mut Tx, key: &str) -> Result<ThrottleRow> {
+    execute!(tx, |c| sqlx::query(
+        "insert into login_throttle (key, failures) values ($1, 0) on conflict (key) do nothing"
     )
     .bind(key)
-    .fetch_optional(c)
-    .await)?)
+    .execute(c)
+    .await)?;
+    let sql = crate::dialect::lock_throttle_sql(tx.engine());
+    Ok(run!(tx, |c| sqlx::query_as(sql)
+        .bind(key)
+        .fetch_one(c)
+        .await)?)
+}
+
+/// Takes back one counted failure of a key (an attempt counted before it was known to succeed),
+/// and the lock it set, if it set one.
+pub async fn release_throttle(tx: &mut Tx, key: &str, unlock: bool) -> Result<()> {
+    execute!(tx, |c| {
+        sqlx::query(
+        "update login_throttle set failures = case when failures > 0 then failures - 1 else 0 end, \
+         locked_until = case when $2 then null else locked_until end where key = $1"
+    )
+    .bind(key)
+    .bind(unlock)
+    .execute(c)
+    .await
+    })?;
+    Ok(())
 }
 
 pub async fn save_throttle(tx: &mut Tx, t: &ThrottleRow) -> Result<()> {

@@ -30,6 +30,9 @@ pub struct Sign {
     /// `authored`, `reviewed`, `approved` or `rejected`.
     pub meaning: String,
     pub reason: Option<String>,
+    /// The gate's `content_hash` as you reviewed it: if the gate changed since, nothing is
+    /// signed (409).
+    pub content_hash: Option<String>,
 }
 
 /// Sign the gate out of the current phase as it stands. An `approved` signature that still covers
@@ -54,6 +57,7 @@ async fn sign_gate(
                 email: r.email,
                 password: r.password,
                 meaning: r.meaning,
+                content_hash: r.content_hash,
                 reason: r.reason,
             },
         )

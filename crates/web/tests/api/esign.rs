@@ -41,6 +41,9 @@ backend_tests! {
         assert_eq!(r.body["meaning"], "approved");
         assert!(r.body["signed_at"].as_str().unwrap().ends_with('Z'), "UTC: {}", r.text);
         assert_eq!(r.body["covers_current_content"], true);
+        // A signer who reviewed an older content signs nothing.
+        let r = t.post(&path, &tok, json!({"password": PASSWORD, "meaning": "approved", "content_hash": "0".repeat(64)})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
         // Later signatures in the same session need the password only.
         let r = t.post(&path, &tok, sign_body(None, PASSWORD, "reviewed")).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);

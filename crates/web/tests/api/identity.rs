@@ -90,6 +90,23 @@ backend_tests! {
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     }
 
+    async fn a_parallel_burst_is_counted_attempt_by_attempt(db: TestDb) {
+        let t = std::sync::Arc::new(TestApp::new(db).await);
+        World::seed(&t).await;
+        let mut tasks = Vec::new();
+        for _ in 0..12 {
+            let t = t.clone();
+            tasks.push(tokio::spawn(async move { t.send(login_req(email("c1_bpo"), "not the password", "10.3.3.3", None)).await.status }));
+        }
+        let mut statuses = Vec::new();
+        for task in tasks {
+            statuses.push(task.await.unwrap());
+        }
+        let evaluated = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+        assert_eq!(evaluated, 1, "one failure, then every parallel attempt must wait: {statuses:?}");
+        assert_eq!(statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count(), 11);
+    }
+
     async fn an_unknown_email_is_indistinguishable_from_a_wrong_password(db: TestDb) {
         let t = TestApp::new(db).await;
         World::seed(&t).await;
@@ -165,6 +182,7 @@ backend_tests! {
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         let r = t.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"email": email("c1_user"), "password": PASSWORD})), &[]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(t.get("/api/v1/me", &user).await.status, StatusCode::UNAUTHORIZED, "enabling again does not revive old sessions");
         let actions = org_actions(&t, w.c1).await;
         assert!(actions.contains(&"user.disable".to_string()) && actions.contains(&"user.enable".to_string()));
     }

@@ -34,6 +34,7 @@ async fn sign(t: &TestApp, who: &accord_app::Actor, eid: Uuid) {
         email: Some(who.email.clone()),
         password: accord_test_support::PASSWORD.into(),
         meaning: "approved".into(),
+        content_hash: None,
         reason: None,
     };
     t.app.sign_gate(who, eid, req).await.unwrap();
