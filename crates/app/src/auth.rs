@@ -114,9 +114,14 @@ impl App {
         address: Option<&str>,
     ) -> Result<LoginResponse> {
         let email = email.trim().to_lowercase();
-        let user = {
-            let mut tx = self.store.read().await?;
-            accord_store::user::find_by_email(&mut tx, &email).await?
+        // Something that cannot be an e-mail address (control characters, say) belongs to nobody:
+        // it is answered like any unknown e-mail, without asking the database.
+        let user = match accord_domain::validate::email("email", &email) {
+            Ok(_) => {
+                let mut tx = self.store.read().await?;
+                accord_store::user::find_by_email(&mut tx, &email).await?
+            }
+            Err(_) => None,
         };
         let attempt = self.count_attempt(throttle_keys(&email, address)).await?;
         let phc = user
@@ -179,18 +184,19 @@ impl App {
     }
 
     /// The attempt's password was right: the account starts afresh, and the address gets back
-    /// the failure counted for it (and the lock, if this attempt set it).
+    /// the failure counted for it. A lock this attempt set on the address stays: otherwise one
+    /// right password after nineteen wrong ones would reset an address that is spraying.
     pub(crate) async fn attempt_succeeded(
         &self,
         tx: &mut accord_store::Tx,
         a: &Attempt,
     ) -> Result<()> {
-        for ((key, _), locked) in a.keys.iter().zip(&a.locked) {
+        for (key, _) in &a.keys {
             if key.starts_with("account:") {
                 accord_store::user::save_throttle(tx, &throttle_row(key, &throttle::State::CLEAR))
                     .await?;
             } else {
-                accord_store::user::release_throttle(tx, key, *locked).await?;
+                accord_store::user::release_throttle(tx, key).await?;
             }
         }
         Ok(())
@@ -269,6 +275,12 @@ impl App {
             .begin(user.organisation_id, ChainKind::Organisation)
             .await?;
         self.attempt_succeeded(&mut w.tx, attempt).await?;
+        // The password was checked against the row read before this transaction; if it changed
+        // since (a password change, a disabled account), that check no longer stands.
+        let current = accord_store::user::get(&mut w.tx, user.id).await?;
+        if current.password_hash != user.password_hash || current.disabled {
+            return Err(Error::Unauthorized("wrong e-mail or password".into()));
+        }
         if let Some(h) = &rehash {
             accord_store::user::set_password_hash(&mut w.tx, user.id, h, now).await?;
             user.version += 1;

@@ -131,10 +131,19 @@ pub(crate) async fn required_pairs(tx: &mut Tx, engagement_id: Uuid) -> Result<V
         .collect())
 }
 
+/// Active role holders. A disabled account holds no role: it cannot act in the engagement.
 pub(crate) async fn holders(tx: &mut Tx, engagement_id: Uuid) -> Result<Vec<Holder>> {
-    Ok(accord_store::role::list(tx, engagement_id, false)
+    let assignments = accord_store::role::list(tx, engagement_id, false).await?;
+    let ids: Vec<Uuid> = assignments.iter().map(|a| a.user_id).collect();
+    let disabled: std::collections::HashSet<Uuid> = accord_store::user::get_many(tx, &ids)
         .await?
         .into_iter()
+        .filter(|u| u.disabled)
+        .map(|u| u.id)
+        .collect();
+    Ok(assignments
+        .into_iter()
+        .filter(|a| !disabled.contains(&a.user_id))
         .filter_map(|a| {
             Role::parse(&a.role).map(|role| Holder {
                 user_id: a.user_id,
@@ -976,13 +985,11 @@ async fn org_of_kind(
 ) -> Result<accord_store::org::Organisation> {
     match accord_store::org::get(tx, id).await {
         Ok(o) if o.kind == kind => Ok(o),
-        Ok(_) => Err(Error::invalid(
+        // One answer for both, so the answer does not tell whether an organisation id exists.
+        Ok(_) | Err(accord_store::StoreError::NotFound) => Err(Error::invalid(
             field,
             format!("is not a {kind} organisation"),
         )),
-        Err(accord_store::StoreError::NotFound) => {
-            Err(Error::invalid(field, "no such organisation"))
-        }
         Err(e) => Err(e.into()),
     }
 }

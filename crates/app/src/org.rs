@@ -125,7 +125,9 @@ impl App {
         orgs.into_iter().find(|o| o.id == id).ok_or(Error::NotFound)
     }
 
-    /// Users of an organisation the caller may see (their own by default).
+    /// Users of an organisation the caller may see (their own by default). Of another
+    /// organisation, only the people who hold a role in an engagement the two share: sharing an
+    /// engagement does not open the other company's whole directory.
     pub async fn list_users(
         &self,
         actor: &Actor,
@@ -138,7 +140,30 @@ impl App {
         }
         let mut tx = self.store.read().await?;
         let org = accord_store::org::get(&mut tx, org_id).await?;
-        let users = accord_store::user::list_by_org(&mut tx, org_id).await?;
+        let mut users = accord_store::user::list_by_org(&mut tx, org_id).await?;
+        if org_id != actor.organisation_id {
+            let mut holders = std::collections::HashSet::new();
+            let shared = accord_store::engagement::list_for_org(
+                &mut tx,
+                actor.organisation_id,
+                true,
+                None,
+                i64::MAX,
+            )
+            .await?;
+            for e in shared
+                .iter()
+                .filter(|e| e.customer_id == org_id || e.partner_id == org_id)
+            {
+                holders.extend(
+                    accord_store::role::list(&mut tx, e.id, false)
+                        .await?
+                        .into_iter()
+                        .map(|a| a.user_id),
+                );
+            }
+            users.retain(|u| holders.contains(&u.id));
+        }
         Ok(users
             .iter()
             .map(|u| UserView::from_parts(u, &org))

@@ -61,7 +61,7 @@ pub fn email(field: &str, value: &str) -> Result<String, DomainError> {
                 && !domain.ends_with('.')
                 && !domain.contains('@')
         })
-        && !v.chars().any(char::is_whitespace);
+        && !v.chars().any(|c| c.is_whitespace() || c.is_control());
     if valid {
         Ok(v)
     } else {
@@ -93,5 +93,6 @@ mod tests {
         assert_eq!(email("email", " A@B.example ").unwrap(), "a@b.example");
         assert!(email("email", "nope").is_err());
         assert!(email("email", "a@b").is_err());
+        assert!(email("email", "a\u{0}b@x.example").is_err());
     }
 }

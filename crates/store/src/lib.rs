@@ -229,7 +229,12 @@ impl Store {
     pub async fn read(&self) -> Result<Tx> {
         Ok(match &self.pools {
             Pools::Sqlite(p) => Tx::Sqlite(p.begin().await?),
-            Pools::Postgres(p) => Tx::Postgres(p.begin().await?),
+            // READ COMMITTED would give each statement its own snapshot: a verification reading
+            // heads, then events, could see a write land in between and cry tampering.
+            Pools::Postgres(p) => Tx::Postgres(
+                p.begin_with("begin isolation level repeatable read, read only")
+                    .await?,
+            ),
         })
     }
 

@@ -186,16 +186,14 @@ pub async fn lock_throttle(tx: &mut Tx, key: &str) -> Result<ThrottleRow> {
         .await)?)
 }
 
-/// Takes back one counted failure of a key (an attempt counted before it was known to succeed),
-/// and the lock it set, if it set one.
-pub async fn release_throttle(tx: &mut Tx, key: &str, unlock: bool) -> Result<()> {
+/// Takes back one counted failure of a key (an attempt counted before it was known to
+/// succeed). A lock stays.
+pub async fn release_throttle(tx: &mut Tx, key: &str) -> Result<()> {
     execute!(tx, |c| {
         sqlx::query(
-        "update login_throttle set failures = case when failures > 0 then failures - 1 else 0 end, \
-         locked_until = case when $2 then null else locked_until end where key = $1"
+        "update login_throttle set failures = case when failures > 0 then failures - 1 else 0 end where key = $1"
     )
     .bind(key)
-    .bind(unlock)
     .execute(c)
     .await
     })?;

@@ -51,6 +51,9 @@ backend_tests! {
         assert_eq!((r.status, r.body["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("key")), "{}", r.text);
         let r = t.post("/api/v1/engagements", &tok, json!({"key": "lower case", "name": "A", "product": "LIMS", "customer_id": w.c1, "partner_id": w.partner})).await;
         assert_eq!((r.status, r.body["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("key")));
+        // Something that cannot be an e-mail is an unknown account, not a server error.
+        let r = t.call(Method::POST, "/api/v1/auth/login", None, Some(json!({"email": "a\u{0}b@x.example", "password": "whatever it is"})), &[]).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text);
         // Not JSON at all.
         let r = t.send(Request::builder().method(Method::POST).uri("/api/v1/auth/login").header("content-type", "text/plain").body(Body::from("hello")).unwrap()).await;
         assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);

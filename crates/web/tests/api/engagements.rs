@@ -91,10 +91,13 @@ backend_tests! {
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{who}");
             assert_eq!(t.audit_count().await, before);
         }
-        // A partner member sees the customer it works with, and only its users.
+        // A partner member sees, of the customer it works with, the people who hold a role in
+        // an engagement they share, and no one else of that company.
+        w.assign(&t, "c1_sponsor", "executive_sponsor", None).await;
         let tok = t.login(email("v_pm")).await;
         let users = t.get(&format!("/api/v1/users?organisation_id={}", w.c1), &tok).await;
-        assert_eq!(users.body["items"].as_array().unwrap().len(), 7);
+        let names: Vec<&str> = users.body["items"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap()).collect();
+        assert_eq!(names, [email("c1_sponsor")]);
         let users = t.get(&format!("/api/v1/users?organisation_id={}", w.c2), &tok).await;
         assert_eq!(users.body["items"], json!([]), "no shared engagement with customer two");
     }

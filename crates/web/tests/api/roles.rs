@@ -93,6 +93,11 @@ backend_tests! {
         let sponsor = purchase["roles"].as_array().unwrap().iter().find(|r| r["role"] == "executive_sponsor").unwrap();
         assert_eq!(sponsor["holders"][0]["name"], "c1_sponsor person");
         assert_eq!(sponsor["missing"], false);
+        // A disabled account holds no role.
+        let admin = t.actor(email("c1_admin")).await;
+        t.app.set_user_disabled(&admin, w.users["c1_sponsor"], true, "on leave").await.unwrap();
+        let cov = t.get(&path, &tok).await.body;
+        assert_eq!(gaps(&cov, "purchase"), ["executive_sponsor", "business_process_owner", "system_owner"]);
     }
 
     async fn the_matrix_is_editable_per_engagement(db: TestDb) {
