@@ -37,7 +37,7 @@ pub struct Sign {
 
 /// Sign the gate out of the current phase as it stands. An `approved` signature that still covers
 /// the gate's content meets the gate's sign-off criterion; any later change to the gate's
-/// checklist or roles leaves it covering an earlier content.
+/// checklist or role gaps leaves it covering an earlier content.
 #[utoipa::path(post, path = "/api/v1/engagements/{eid}/gate/signatures", tag = "signatures", params(("eid" = Uuid, Path)),
     request_body = Sign,
     responses((status = 201, body = SignatureView), (status = 401, body = Problem), (status = 403, body = Problem),
