@@ -63,7 +63,12 @@ impl App {
             let mut tx = self.store.read().await?;
             load_visible(&mut tx, actor, engagement_id).await?;
         }
-        self.verify_chains(Some(engagement_id), None).await
+        let mut report = self.verify_chains(Some(engagement_id), None).await?;
+        if report.ok && report.chains_checked == 0 {
+            report.ok = false;
+            report.first_broken = Some(chain_gone(engagement_id));
+        }
+        Ok(report)
     }
 
     /// Verifies every chain (or one), optionally against an exported checkpoint, in one read
@@ -155,6 +160,13 @@ impl App {
         if broken.is_none() && only.is_none() {
             broken = verifier.missing_checkpoint_chains(&seen).next();
         }
+        if broken.is_none() && only.is_none() {
+            let mut tx = self.store.read().await?;
+            broken = accord_store::audit::records_without_chain(&mut tx)
+                .await?
+                .first()
+                .map(|id| chain_gone(*id));
+        }
         Ok(VerifyReport {
             ok: broken.is_none(),
             chains_checked: seen.len() as u64,
@@ -181,5 +193,15 @@ impl App {
             accord_domain::time::unix_micros(self.now()),
             heads,
         ))
+    }
+}
+
+/// A record whose whole chain, head row and events, is gone.
+fn chain_gone(id: Uuid) -> Broken {
+    Broken {
+        chain_id: id,
+        seq: 1,
+        kind: BreakKind::Head { head_seq: 0, last_seq: 0 },
+        message: "the record's audit chain is gone: its head and every event, the creation event included, were deleted".into(),
     }
 }

@@ -85,7 +85,10 @@ impl App {
         let user = match accord_store::user::get(&mut w.tx, input.user_id).await {
             Ok(u) => u,
             Err(accord_store::StoreError::NotFound) => {
-                return Err(Error::invalid("user_id", "no such user"))
+                return Err(Error::invalid(
+                    "user_id",
+                    "no such user in this engagement's organisations",
+                ))
             }
             Err(err) => return Err(err.into()),
         };

@@ -249,6 +249,17 @@ pub async fn heads(tx: &mut Tx, only: Option<Uuid>) -> Result<Vec<StoredHead>> {
     })
 }
 
+/// Engagements and organisations whose audit chain is gone altogether (no head row): every one
+/// of them wrote its creation event into its own chain.
+pub async fn records_without_chain(tx: &mut Tx) -> Result<Vec<Uuid>> {
+    Ok(run!(tx, |c| sqlx::query_scalar(
+        "select id from engagements where id not in (select chain_id from audit_chains) \
+         union select id from organisations where id not in (select chain_id from audit_chains)"
+    )
+    .fetch_all(c)
+    .await)?)
+}
+
 /// Ids of chains that have events but no head row (a head deleted behind the application).
 pub async fn chains_without_head(tx: &mut Tx) -> Result<Vec<Uuid>> {
     Ok(run!(tx, |c| sqlx::query_scalar(

@@ -143,6 +143,17 @@ backend_tests! {
         assert!(t.app.verify_chains(None, Some(&forged)).await.is_err());
     }
 
+    async fn a_chain_deleted_whole_is_named(db: TestDb) {
+        let (t, w) = setup(db).await;
+        sql(&t, "delete from audit_events where chain_id = $1", w.engagement).await;
+        sql(&t, "delete from audit_chains where chain_id = $1", w.engagement).await;
+        let b = first_broken(&t, w.engagement).await;
+        assert_eq!(b.seq, 1, "{b:?}");
+        let tok = t.login(email("c1_admin")).await;
+        let r = t.get(&format!("/api/v1/engagements/{}/audit/verify", w.engagement), &tok).await;
+        assert_eq!(r.body["ok"], false, "{}", r.text);
+    }
+
     async fn a_removed_head_row_or_cut_end_is_named(db: TestDb) {
         let (t, w) = setup(db).await;
         sql(&t, "delete from audit_events where chain_id = $1 and seq = 5", w.engagement).await;
