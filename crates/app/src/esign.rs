@@ -2,7 +2,7 @@
 //! the printed name and the UTC time, and binds to the hash of the exact content signed.
 //! Failed attempts are audited and throttled like sign-ins.
 
-use crate::engagement::{evaluate_gate, gate_content, load_visible, GATE_RECORD};
+use crate::engagement::{gate_content, load_visible, GATE_RECORD};
 use crate::views::SignatureView;
 use crate::{snapshot, Actor, App, AuditEntry, Error, Result};
 use accord_domain::esign::Meaning;
@@ -118,14 +118,15 @@ impl App {
     ) -> Result<Vec<SignatureView>> {
         let mut tx = self.store.read().await?;
         let e = load_visible(&mut tx, actor, engagement_id).await?;
-        let gate = evaluate_gate(&mut tx, &e).await?;
+        // Only the gate's current hash is needed, not its whole evaluation.
+        let (_, _, gate_hash) = gate_content(&mut tx, &e).await?;
         let all = accord_store::signature::list(&mut tx, engagement_id, record_id).await?;
         Ok(all
             .iter()
             .map(|s| {
                 // Gates are the only signed records so far; another type would hash its own content.
                 let current = if s.record_type == GATE_RECORD {
-                    gate.content_hash.as_str()
+                    gate_hash.as_str()
                 } else {
                     ""
                 };
