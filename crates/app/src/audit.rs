@@ -22,35 +22,21 @@ impl App {
         let events =
             accord_store::audit::list(&mut tx, engagement_id, after.max(0), limit.clamp(1, 500))
                 .await?;
-        let ids: Vec<Uuid> = events
-            .iter()
-            .filter_map(|e| e.actor_id)
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        let names: HashMap<Uuid, String> = accord_store::user::get_many(&mut tx, &ids)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.name))
-            .collect();
-        Ok(events
-            .into_iter()
-            .map(|e| AuditEventView {
-                seq: e.seq,
-                at: accord_domain::time::from_unix_micros(e.at_us)
-                    .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
-                actor: e.actor_id,
-                actor_name: e.actor_id.and_then(|id| names.get(&id).cloned()),
-                action: e.action,
-                record_type: e.record_type,
-                record_id: e.record_id,
-                before: e.before_json.and_then(|s| serde_json::from_str(&s).ok()),
-                after: e.after_json.and_then(|s| serde_json::from_str(&s).ok()),
-                reason: e.reason,
-                hash: e.hash,
-                prev_hash: e.prev_hash,
-            })
-            .collect())
+        with_names(&mut tx, events).await
+    }
+
+    /// The newest `limit` events of an engagement's chain, newest first.
+    pub async fn recent_engagement_audit(
+        &self,
+        actor: &Actor,
+        engagement_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<AuditEventView>> {
+        let mut tx = self.store.read().await?;
+        load_visible(&mut tx, actor, engagement_id).await?;
+        let events =
+            accord_store::audit::recent(&mut tx, engagement_id, limit.clamp(1, 500)).await?;
+        with_names(&mut tx, events).await
     }
 
     /// Verifies one engagement's chain (for a party to it).
@@ -204,4 +190,40 @@ fn chain_gone(id: Uuid) -> Broken {
         kind: BreakKind::Head { head_seq: 0, last_seq: 0 },
         message: "the record's audit chain is gone: its head and every event, the creation event included, were deleted".into(),
     }
+}
+
+/// Events as the API shows them, with their actors' names.
+async fn with_names(
+    tx: &mut accord_store::Tx,
+    events: Vec<accord_store::audit::Event>,
+) -> Result<Vec<AuditEventView>> {
+    let ids: Vec<Uuid> = events
+        .iter()
+        .filter_map(|e| e.actor_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let names: HashMap<Uuid, String> = accord_store::user::get_many(tx, &ids)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    Ok(events
+        .into_iter()
+        .map(|e| AuditEventView {
+            seq: e.seq,
+            at: accord_domain::time::from_unix_micros(e.at_us)
+                .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+            actor: e.actor_id,
+            actor_name: e.actor_id.and_then(|id| names.get(&id).cloned()),
+            action: e.action,
+            record_type: e.record_type,
+            record_id: e.record_id,
+            before: e.before_json.and_then(|s| serde_json::from_str(&s).ok()),
+            after: e.after_json.and_then(|s| serde_json::from_str(&s).ok()),
+            reason: e.reason,
+            hash: e.hash,
+            prev_hash: e.prev_hash,
+        })
+        .collect())
 }

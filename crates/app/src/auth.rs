@@ -58,6 +58,27 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The anti-CSRF token of a session: derived from the session's secret, so it needs no storage,
+/// changes with every new session, and cannot be computed by a page that cannot read the
+/// (HttpOnly) session cookie.
+pub fn csrf_token(session_token: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"accord-csrf-v1\0");
+    h.update(session_token.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Whether `given` is the CSRF token of `session_token`, compared in constant time.
+pub fn csrf_matches(session_token: &str, given: &str) -> bool {
+    let want = csrf_token(session_token);
+    want.len() == given.len()
+        && want
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
 impl App {
     /// Hashes on the blocking pool, at most two at once.
     pub async fn hash_password(&self, password: &str) -> Result<String> {
@@ -270,6 +291,7 @@ impl App {
             created_at: now,
             expires_at: now + self.config.login_token_ttl,
             revoked_at: None,
+            last_seen_at: None,
         };
         let mut w = self
             .begin(user.organisation_id, ChainKind::Organisation)
@@ -344,6 +366,7 @@ impl App {
             created_at: now,
             expires_at: now + valid_for,
             revoked_at: None,
+            last_seen_at: None,
         };
         let mut w = self
             .begin(user.organisation_id, ChainKind::Organisation)
@@ -376,7 +399,13 @@ impl App {
         let t = accord_store::user::find_token(&mut tx, &token_hash(token))
             .await?
             .ok_or_else(refused)?;
-        if t.revoked_at.is_some() || t.expires_at <= self.now() {
+        let now = self.now();
+        if t.revoked_at.is_some() || t.expires_at <= now {
+            return Err(refused());
+        }
+        // A session also ends after a time without use (ASVS 3.3.2); API tokens do not idle.
+        let last_use = t.last_seen_at.unwrap_or(t.created_at);
+        if t.kind == "session" && last_use + self.config.session_idle <= now {
             return Err(refused());
         }
         let user = accord_store::user::get(&mut tx, t.user_id).await?;
@@ -384,6 +413,14 @@ impl App {
             return Err(refused());
         }
         let org = accord_store::org::get(&mut tx, user.organisation_id).await?;
+        drop(tx);
+        // The last use is written at most once a minute, so reading a page costs no write; the
+        // idle expiry is therefore exact to within that minute.
+        if t.kind == "session" && now - last_use >= time::Duration::minutes(1) {
+            let mut w = self.store.write().await?;
+            accord_store::user::touch_token(&mut w, t.id, now).await?;
+            w.commit().await?;
+        }
         Ok(Actor {
             user_id: user.id,
             organisation_id: org.id,
@@ -615,4 +652,144 @@ impl App {
 pub(crate) struct Attempt {
     keys: Vec<(String, throttle::Policy)>,
     locked: Vec<bool>,
+}
+
+impl App {
+    /// Replaces the caller's session token by a new one after a re-authentication (ASVS 5.0
+    /// V7.2.4), keeping its absolute expiry; the old token stops working at once.
+    pub async fn rotate_session(&self, actor: &Actor) -> Result<String> {
+        let Some(old_id) = actor.token_id else {
+            return Err(Error::Unauthorized("no session to renew".into()));
+        };
+        let now = self.now();
+        let mut w = self
+            .begin(actor.organisation_id, ChainKind::Organisation)
+            .await?;
+        let old = accord_store::user::get_token(&mut w.tx, old_id).await?;
+        if old.kind != "session" || old.revoked_at.is_some() || old.expires_at <= now {
+            return Err(Error::Unauthorized("the session has ended".into()));
+        }
+        let (token, hash) = new_token();
+        let t = Token {
+            id: accord_domain::new_id(),
+            user_id: old.user_id,
+            token_hash: hash,
+            kind: "session".into(),
+            created_at: now,
+            expires_at: old.expires_at,
+            revoked_at: None,
+            last_seen_at: Some(now),
+        };
+        accord_store::user::revoke_token(&mut w.tx, old_id, now).await?;
+        accord_store::user::insert_token(&mut w.tx, &t).await?;
+        self.audit(
+            &mut w,
+            AuditEntry {
+                actor: Some(actor.user_id),
+                action: "auth.session_renew",
+                record_type: "token",
+                record_id: Some(t.id),
+                before: Some(serde_json::json!({ "token_id": old_id })),
+                after: Some(snapshot(&t)),
+                reason: Some("re-authenticated"),
+            },
+        )
+        .await?;
+        w.commit().await?;
+        Ok(token)
+    }
+
+    /// Sets a new password for a member of the caller's organisation (an organisation admin), for
+    /// a member who forgot theirs. Every session and token of the member ends.
+    pub async fn reset_member_password(
+        &self,
+        actor: &Actor,
+        user_id: uuid::Uuid,
+        new_password: &str,
+        reason: &str,
+    ) -> Result<()> {
+        let reason = accord_domain::validate::text("reason", reason, 2000)?;
+        accord_domain::user::check_password("new_password", new_password)?;
+        let user = {
+            let mut tx = self.store.read().await?;
+            match accord_store::user::get(&mut tx, user_id).await {
+                Ok(u) if u.organisation_id == actor.organisation_id => u,
+                Ok(_) | Err(accord_store::StoreError::NotFound) => return Err(Error::NotFound),
+                Err(e) => return Err(e.into()),
+            }
+        };
+        if !actor.is_org_admin {
+            return Err(Error::Forbidden(
+                "only an organisation admin may reset a member's password".into(),
+            ));
+        }
+        if user.id == actor.user_id {
+            return Err(Error::Refused {
+                detail: "change your own password on your account page".into(),
+                unmet: Vec::new(),
+            });
+        }
+        let hash = self.hash_password_unchecked(new_password).await?;
+        let now = self.now();
+        let mut w = self
+            .begin(actor.organisation_id, ChainKind::Organisation)
+            .await?;
+        let current = accord_store::user::get(&mut w.tx, user.id).await?;
+        if current.version != user.version {
+            return Err(Error::Stale {
+                current_version: Some(current.version),
+            });
+        }
+        accord_store::user::set_password_hash(&mut w.tx, user.id, &hash, now).await?;
+        let revoked =
+            accord_store::user::revoke_tokens_except(&mut w.tx, user.id, None, now).await?;
+        self.audit(
+            &mut w,
+            AuditEntry {
+                actor: Some(actor.user_id),
+                action: "user.password_reset",
+                record_type: "user",
+                record_id: Some(user.id),
+                before: Some(serde_json::json!({ "version": user.version })),
+                after: Some(
+                    serde_json::json!({ "version": user.version + 1, "tokens_revoked": revoked }),
+                ),
+                reason: Some(&reason),
+            },
+        )
+        .await?;
+        w.commit().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_tokens_are_256_bits_and_unique() {
+        // RELIABILITY.md S4: at least 128 bits from the CSPRNG; 10,000 tokens all different.
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..10_000 {
+            let (token, hash) = new_token();
+            let secret = token.strip_prefix(TOKEN_PREFIX).unwrap();
+            let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(secret)
+                .unwrap();
+            assert_eq!(bytes.len(), 32);
+            assert_eq!(hash, token_hash(&token));
+            assert!(seen.insert(token));
+        }
+    }
+
+    #[test]
+    fn csrf_tokens_belong_to_their_session() {
+        let (a, _) = new_token();
+        let (b, _) = new_token();
+        assert!(csrf_matches(&a, &csrf_token(&a)));
+        assert!(!csrf_matches(&a, &csrf_token(&b)));
+        assert!(!csrf_matches(&a, ""));
+        assert!(!csrf_matches(&a, &csrf_token(&a)[..63]));
+    }
 }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod engagement;
 mod error;
 pub mod esign;
+pub mod note;
 pub mod org;
 pub mod role;
 pub mod views;
@@ -35,8 +36,11 @@ impl Clock for SystemClock {
 /// Settings of the use cases.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// How long a token from `POST /auth/login` lives.
+    /// How long a session (a token from signing in, by the API or the login page) lives at most:
+    /// its absolute expiry.
     pub login_token_ttl: time::Duration,
+    /// How long a session lives without being used: its idle expiry.
+    pub session_idle: time::Duration,
     /// Argon2id memory cost in KiB (at least 19456 in production; tests may lower it).
     pub argon2_m_kib: u32,
     pub argon2_t: u32,
@@ -46,6 +50,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             login_token_ttl: time::Duration::hours(12),
+            session_idle: time::Duration::minutes(30),
             argon2_m_kib: 19_456,
             argon2_t: 2,
         }

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod dialect;
 pub mod engagement;
 mod error;
+pub mod note;
 pub mod org;
 pub mod role;
 pub mod signature;

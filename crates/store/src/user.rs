@@ -120,6 +120,8 @@ pub struct Token {
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
     pub revoked_at: Option<OffsetDateTime>,
+    /// When a browser session was last used (idle expiry); `None` until its first use.
+    pub last_seen_at: Option<OffsetDateTime>,
 }
 
 pub async fn insert_token(tx: &mut Tx, t: &Token) -> Result<()> {
@@ -142,12 +144,34 @@ pub async fn insert_token(tx: &mut Tx, t: &Token) -> Result<()> {
 pub async fn find_token(tx: &mut Tx, token_hash: &str) -> Result<Option<Token>> {
     Ok(run!(tx, |c| {
         sqlx::query_as(
-        "select id, user_id, token_hash, kind, created_at, expires_at, revoked_at from auth_tokens where token_hash = $1"
+        "select id, user_id, token_hash, kind, created_at, expires_at, revoked_at, last_seen_at from auth_tokens where token_hash = $1"
     )
     .bind(token_hash)
     .fetch_optional(c)
     .await
     })?)
+}
+
+pub async fn get_token(tx: &mut Tx, id: Uuid) -> Result<Token> {
+    run!(tx, |c| sqlx::query_as(
+        "select id, user_id, token_hash, kind, created_at, expires_at, revoked_at, last_seen_at from auth_tokens where id = $1"
+    )
+    .bind(id)
+    .fetch_optional(c)
+    .await)?
+    .ok_or(crate::StoreError::NotFound)
+}
+
+/// Records the use of a session token at `now`.
+pub async fn touch_token(tx: &mut Tx, id: Uuid, now: OffsetDateTime) -> Result<()> {
+    execute!(tx, |c| sqlx::query(
+        "update auth_tokens set last_seen_at = $1 where id = $2 and revoked_at is null"
+    )
+    .bind(now)
+    .bind(id)
+    .execute(c)
+    .await)?;
+    Ok(())
 }
 
 pub async fn revoke_token(tx: &mut Tx, id: Uuid, now: OffsetDateTime) -> Result<bool> {
