@@ -394,5 +394,5 @@ pub fn print(logins: &[Login], url: &str, json: bool) {
         }
         println!("    {:<42} {}", l.email, l.roles.join(", "));
     }
-    println!("\nSign in with POST {url}/api/v1/auth/login {{\"email\": ..., \"password\": ...}}; the API is described at {url}/api/v1/openapi.json");
+    println!("\nOpen {url} in a browser and sign in with one of these. Scripts: POST {url}/api/v1/auth/login {{\"email\": ..., \"password\": ...}}; the API is described at {url}/api/v1/openapi.json");
 }

@@ -37,13 +37,53 @@ struct Cli {
         default_value = "accord.key"
     )]
     audit_key_file: PathBuf,
+    #[command(flatten)]
+    web: WebArgs,
     #[command(subcommand)]
     command: Command,
 }
 
+/// Settings of the web server (`serve` and `demo`).
+#[derive(clap::Args)]
+struct WebArgs {
+    /// Send cookies without `Secure` and without the `__Host-` prefix. Only for plain HTTP on a
+    /// host other than this machine (browsers accept Secure cookies from http://127.0.0.1 and
+    /// http://localhost); put TLS in front of Accord instead wherever you can.
+    #[arg(long, global = true, env = "ACCORD_INSECURE_COOKIES")]
+    insecure_cookies: bool,
+    /// Sign-in requests allowed per minute, per client address and per account.
+    #[arg(
+        long,
+        global = true,
+        env = "ACCORD_RATE_LOGIN_PER_MINUTE",
+        default_value_t = 30
+    )]
+    rate_login_per_minute: u32,
+    /// Signing requests allowed per minute, per client address and per account.
+    #[arg(
+        long,
+        global = true,
+        env = "ACCORD_RATE_SIGN_PER_MINUTE",
+        default_value_t = 30
+    )]
+    rate_sign_per_minute: u32,
+}
+
+impl WebArgs {
+    fn config(&self) -> accord_web::WebConfig {
+        accord_web::WebConfig {
+            secure_cookies: !self.insecure_cookies,
+            rate_limits: accord_web::ratelimit::RateLimits {
+                login_per_minute: self.rate_login_per_minute,
+                sign_per_minute: self.rate_sign_per_minute,
+            },
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Migrate if needed, then serve the API.
+    /// Migrate if needed, then serve the web application and the API.
     Serve {
         #[arg(long, env = "ACCORD_BIND", default_value = "127.0.0.1:8080")]
         bind: String,
@@ -237,7 +277,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Serve { bind } => {
             let app = open(&cli).await?;
-            serve(app, bind, None).await?;
+            serve(app, cli.web.config(), bind, None).await?;
         }
         Command::Demo {
             bind,
@@ -249,7 +289,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             if *seed_only {
                 demo::print(&logins, &format!("http://{bind}"), *json);
             } else {
-                serve(app, bind, Some((logins, *json))).await?;
+                serve(app, cli.web.config(), bind, Some((logins, *json))).await?;
             }
         }
         Command::Org(OrgCommand::Add { slug, name, kind }) => {
@@ -384,7 +424,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(app: App, bind: &str, demo: Option<(Vec<demo::Login>, bool)>) -> Result<()> {
+async fn serve(
+    app: App,
+    web: accord_web::WebConfig,
+    bind: &str,
+    demo: Option<(Vec<demo::Login>, bool)>,
+) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
@@ -395,7 +440,7 @@ async fn serve(app: App, bind: &str, demo: Option<(Vec<demo::Login>, bool)>) -> 
         None => println!("Accord listening on {url} (database {})", app.store().url()),
     }
     let store = app.store().clone();
-    let router = accord_web::router(accord_web::AppState { app });
+    let router = accord_web::router(accord_web::AppState::new(app, web));
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -225,6 +225,33 @@ pub fn test_config() -> Config {
     }
 }
 
+/// Web settings for tests: rate limits high enough that only the rate-limit tests meet them.
+pub fn test_web_config() -> accord_web::WebConfig {
+    accord_web::WebConfig {
+        secure_cookies: true,
+        rate_limits: accord_web::ratelimit::RateLimits {
+            login_per_minute: 100_000,
+            sign_per_minute: 100_000,
+        },
+    }
+}
+
+/// The session cookie's name with secure cookies (the tests' setting).
+pub const SESSION_COOKIE: &str = "__Host-accord_session";
+/// The sign-in form's double-submit cookie.
+pub const LOGIN_COOKIE: &str = "__Host-accord_login";
+
+/// The value a response sets for cookie `name` (None when it sets none, or deletes it).
+pub fn set_cookie_value(r: &Resp, name: &str) -> Option<String> {
+    r.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix(&format!("{name}=")))
+        .map(|rest| rest.split(';').next().unwrap_or("").to_string())
+        .filter(|v| !v.is_empty())
+}
+
 /// The password of every seeded test user.
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -256,6 +283,11 @@ impl Resp {
 
 impl TestApp {
     pub async fn new(db: TestDb) -> TestApp {
+        TestApp::with_web(db, test_web_config()).await
+    }
+
+    /// An app whose web settings (cookies, rate limits) a test chooses.
+    pub async fn with_web(db: TestDb, web: accord_web::WebConfig) -> TestApp {
         let clock = FakeClock::new();
         let app = App::new(
             db.store.clone(),
@@ -263,7 +295,7 @@ impl TestApp {
             Arc::new(clock.clone()),
             test_config(),
         );
-        let router = accord_web::router(accord_web::AppState { app: app.clone() });
+        let router = accord_web::router(accord_web::AppState::new(app.clone(), web));
         TestApp {
             db,
             app,
@@ -336,6 +368,79 @@ impl TestApp {
             .await;
         assert_eq!(r.status, StatusCode::OK, "login {email}: {}", r.text);
         r.body["token"].as_str().expect("token").to_string()
+    }
+
+    /// Sends a page request as a browser would: the session cookie (when given) and a form
+    /// body (when given), with `Origin` of this site.
+    pub async fn page(
+        &self,
+        method: Method,
+        path: &str,
+        session: Option<&str>,
+        form: Option<&[(&str, &str)]>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", "accord.test");
+        if let Some(s) = session {
+            req = req.header("cookie", format!("{SESSION_COOKIE}={s}"));
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let req = match form {
+            Some(f) => req
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(serde_urlencoded::to_string(f).expect("form"))),
+            None => req.body(Body::empty()),
+        }
+        .expect("request");
+        self.send(req).await
+    }
+
+    /// Submits a form of a signed-in page with the session's CSRF token.
+    pub async fn submit(&self, path: &str, session: &str, fields: &[(&str, &str)]) -> Resp {
+        let csrf = accord_app::auth::csrf_token(session);
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.page(
+            Method::POST,
+            path,
+            Some(session),
+            Some(&all),
+            &[("origin", "http://accord.test")],
+        )
+        .await
+    }
+
+    /// Signs in through the sign-in page and returns the session cookie's value.
+    pub async fn page_login(&self, email: &str) -> String {
+        let form = self.page(Method::GET, "/login", None, None, &[]).await;
+        let token = set_cookie_value(&form, LOGIN_COOKIE).expect("login form cookie");
+        let cookie = format!("{LOGIN_COOKIE}={token}");
+        let r = self
+            .page(
+                Method::POST,
+                "/login",
+                None,
+                Some(&[
+                    ("token", &token),
+                    ("email", email),
+                    ("password", PASSWORD),
+                    ("next", "/engagements"),
+                ]),
+                &[("cookie", &cookie), ("origin", "http://accord.test")],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "page login {email}: {}",
+            r.text
+        );
+        set_cookie_value(&r, SESSION_COOKIE).expect("session cookie")
     }
 
     /// Number of audit events in every chain.

@@ -10,7 +10,10 @@ use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use serde::de::DeserializeOwned;
 
-/// The signed-in caller, from `Authorization: Bearer TOKEN`.
+/// The signed-in caller, from `Authorization: Bearer TOKEN`, or from the browser's session
+/// cookie. With the cookie, a request that changes anything must also carry the session's CSRF
+/// token in `X-CSRF-Token` and come from this site (RELIABILITY.md S7): a cookie is sent by the
+/// browser whoever made the page, a header only by our own pages.
 pub struct Caller(pub Actor);
 
 impl FromRequestParts<AppState> for Caller {
@@ -20,7 +23,7 @@ impl FromRequestParts<AppState> for Caller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
+        let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -28,12 +31,36 @@ impl FromRequestParts<AppState> for Caller {
                 v.strip_prefix("Bearer ")
                     .or_else(|| v.strip_prefix("bearer "))
             })
-            .map(str::trim)
-            .ok_or_else(|| {
-                ApiError(Error::Unauthorized(
-                    "sign in first: send Authorization: Bearer TOKEN".into(),
-                ))
-            })?;
+            .map(str::trim);
+        if let Some(token) = bearer {
+            return Ok(Caller(state.app.authenticate(token).await?));
+        }
+        let cookie_name = crate::ui::session::session_cookie_name(state.web.secure_cookies);
+        let Some(token) = crate::ui::session::cookie(&parts.headers, cookie_name) else {
+            return Err(ApiError(Error::Unauthorized(
+                "sign in first: send Authorization: Bearer TOKEN".into(),
+            )));
+        };
+        let safe = matches!(
+            parts.method,
+            axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+        );
+        if !safe {
+            let given = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !crate::ui::session::same_origin(&parts.headers)
+                || !accord_app::auth::csrf_matches(token, given)
+            {
+                return Err(ApiError(Error::Forbidden(
+                    "a request with the session cookie must carry the session's X-CSRF-Token \
+                     and come from this site"
+                        .into(),
+                )));
+            }
+        }
         Ok(Caller(state.app.authenticate(token).await?))
     }
 }

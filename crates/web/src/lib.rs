@@ -9,9 +9,13 @@
 pub mod api;
 pub mod error;
 pub mod extract;
+pub mod i18n;
+pub mod ratelimit;
+pub mod ui;
 
 use accord_app::App;
 use axum::http::{header, HeaderValue};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use std::time::Duration;
@@ -21,10 +25,37 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
+/// Settings of the HTTP service.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Cookies carry `Secure` and the session cookie the `__Host-` prefix. On by default; turn it
+    /// off only to serve plain HTTP on a host other than this machine's loopback.
+    pub secure_cookies: bool,
+    pub rate_limits: ratelimit::RateLimits,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: true,
+            rate_limits: ratelimit::RateLimits::default(),
+        }
+    }
+}
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
+    pub web: WebConfig,
+    pub limiter: ratelimit::Limiter,
+}
+
+impl AppState {
+    pub fn new(app: App, web: WebConfig) -> Self {
+        let limiter = ratelimit::Limiter::new(web.rate_limits);
+        Self { app, web, limiter }
+    }
 }
 
 #[derive(OpenApi)]
@@ -63,6 +94,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::engagement::routes())
         .merge(api::role::routes())
         .merge(api::esign::routes())
+        .merge(api::note::routes())
         .merge(api::audit::routes())
         .split_for_parts()
 }
@@ -86,7 +118,25 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .merge(api)
-        .fallback(api::not_found)
+        .merge(
+            ui::pages::routes()
+                // Pages may load this site's stylesheet and submit forms to it; nothing else, and
+                // no script at all, inline or not.
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(
+                        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+                         frame-ancestors 'none'; base-uri 'none'",
+                    ),
+                ))
+                // Nothing leaves for other sites; our own forms keep their Origin header, which
+                // a browser replaces by "null" under no-referrer (and the CSRF check refuses).
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("same-origin"),
+                )),
+        )
+        .fallback(fallback)
         .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
@@ -101,7 +151,7 @@ pub fn router(state: AppState) -> Router {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
@@ -115,6 +165,15 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Unknown paths: a problem document under `/api`, a page elsewhere.
+async fn fallback(lang: i18n::Lang, uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/api/") {
+        api::not_found().await.into_response()
+    } else {
+        ui::pages::not_found_page(lang, uri).await
+    }
 }
 
 async fn healthz() -> Json<serde_json::Value> {

@@ -37,6 +37,8 @@ async fn login(
     addr: ClientAddr,
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
+    s.limiter
+        .check(crate::ratelimit::Op::Login, addr.0.as_deref(), &req.email)?;
     Ok(Json(
         s.app
             .login(&req.email, &req.password, addr.0.as_deref())

@@ -45,9 +45,12 @@ pub struct Sign {
 async fn sign_gate(
     State(s): State<AppState>,
     Caller(a): Caller,
+    addr: crate::extract::ClientAddr,
     Path(eid): Path<Uuid>,
     JsonBody(r): JsonBody<Sign>,
 ) -> ApiResult<(StatusCode, Json<SignatureView>)> {
+    s.limiter
+        .check(crate::ratelimit::Op::Sign, addr.0.as_deref(), &a.email)?;
     let v = s
         .app
         .sign_gate(

@@ -19,6 +19,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_users))
         .routes(routes!(disable_user))
         .routes(routes!(enable_user))
+        .routes(routes!(reset_password))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -104,4 +105,29 @@ async fn list_users(
         items,
         next_cursor: None,
     }))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    /// 12 to 128 characters, not one of the 10,000 most common passwords.
+    pub new_password: String,
+    /// Why (kept in the audit trail).
+    pub reason: String,
+}
+
+/// Set a new password for a member of your organisation who forgot theirs (an organisation
+/// admin). Every session and token of the member ends.
+#[utoipa::path(post, path = "/api/v1/users/{id}/password", tag = "organisations", params(("id" = Uuid, Path)), request_body = PasswordReset,
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn reset_password(
+    State(s): State<AppState>,
+    Caller(actor): Caller,
+    Path(id): Path<Uuid>,
+    JsonBody(r): JsonBody<PasswordReset>,
+) -> ApiResult<axum::http::StatusCode> {
+    s.app
+        .reset_member_password(&actor, id, &r.new_password, &r.reason)
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
