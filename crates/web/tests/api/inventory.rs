@@ -14,6 +14,8 @@ const INVENTORY: &[&str] = &[
     "POST /api/v1/me/password",
     "POST /api/v1/users/{id}/disable",
     "POST /api/v1/users/{id}/enable",
+    "POST /api/v1/users/{id}/password",
+    "POST /api/v1/engagements/{eid}/notes",
     "POST /api/v1/engagements",
     "PATCH /api/v1/engagements/{eid}",
     "DELETE /api/v1/engagements/{eid}",
@@ -134,6 +136,8 @@ backend_tests! {
                 }
                 "POST /api/v1/users/{id}/disable" => t.post(&path.replace("{id}", &w.users["c1_sysadmin"].to_string()), &c1, json!({"reason": "on leave"})).await,
                 "POST /api/v1/users/{id}/enable" => t.post(&path.replace("{id}", &w.users["c1_sysadmin"].to_string()), &c1, json!({"reason": "back"})).await,
+                "POST /api/v1/users/{id}/password" => t.post(&path.replace("{id}", &w.users["c1_user"].to_string()), &c1, json!({"new_password": "a temporary passphrase 7", "reason": "forgot it"})).await,
+                "POST /api/v1/engagements/{eid}/notes" => t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"record_type": "engagement", "record_id": eid, "body": "internal"})).await,
                 "POST /api/v1/engagements" => t.post(path, &v, json!({"name": "Third", "product": "ELN", "customer_id": w.c1, "partner_id": w.partner})).await,
                 "PATCH /api/v1/engagements/{eid}" => t.call(Method::PATCH, &path.replace("{eid}", &eid.to_string()), Some(&v), Some(json!({"product": "LIMS 9"})), &[("if-match", "\"1\"")]).await,
                 "DELETE /api/v1/engagements/{eid}" => {

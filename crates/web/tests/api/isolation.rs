@@ -24,6 +24,8 @@ backend_tests! {
         let role_id = w.assign(&t, "c1_fam", "functional_area_manager", Some(&format!("{CANARY} area"))).await;
         let r = t.post(&format!("/api/v1/engagements/{eid}/gate/signatures"), &c1, json!({"email": email("c1_admin"), "password": PASSWORD, "meaning": "reviewed", "reason": format!("{CANARY} reason")})).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let r = t.post(&format!("/api/v1/engagements/{eid}/notes"), &c1, json!({"record_type": "engagement", "record_id": eid, "body": format!("{CANARY} note")})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
 
         let doc = t.call(Method::GET, "/api/v1/openapi.json", None, None, &[]).await.body;
         let before = t.audit_count().await;
@@ -64,6 +66,8 @@ backend_tests! {
                         "PUT /api/v1/engagements/{eid}/matrix/{role}" => Some(json!({"phases": []})),
                         "POST /api/v1/engagements/{eid}/gate/signatures" => Some(json!({"email": email(who), "password": PASSWORD, "meaning": "approved"})),
                         "POST /api/v1/users/{id}/disable" | "POST /api/v1/users/{id}/enable" => Some(json!({"reason": "probe"})),
+                        "POST /api/v1/users/{id}/password" => Some(json!({"new_password": "a probing passphrase 1", "reason": "probe"})),
+                        "POST /api/v1/engagements/{eid}/notes" => Some(json!({"record_type": "engagement", "record_id": eid, "body": "probe"})),
                         _ if method == "get" || method == "delete" => None,
                         other => panic!("{other}: no probe body; teach this test the route"),
                     };

@@ -4,11 +4,16 @@
 mod audit_tamper;
 mod bad_input;
 mod concurrency;
+mod csrf;
 mod engagements;
 mod esign;
 mod identity;
 mod inventory;
 mod isolation;
+mod notes;
+mod pages;
+mod rate_limits;
 mod roles;
 mod schema_parity;
+mod sessions;
 mod storage;
