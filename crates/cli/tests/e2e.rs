@@ -167,6 +167,46 @@ async fn click_element(c: &Client, e: fantoccini::elements::Element) {
     c.wait().for_element(Locator::Css("body")).await.unwrap();
 }
 
+/// Every visible form control has a label (a `<label for>`, or `aria-label`), and the first thing
+/// the keyboard reaches is the link that skips to the content.
+async fn assert_labelled(c: &Client, page: &str) {
+    let unlabelled = c
+        .execute(
+            "return [...document.querySelectorAll('input:not([type=hidden]),select,textarea,button')]
+                .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
+                .map(e => e.outerHTML)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        unlabelled,
+        serde_json::json!([]),
+        "{page}: controls without a label"
+    );
+    let first = c
+        .execute("return document.querySelector('body a, body button, body input, body select').className", vec![])
+        .await
+        .unwrap();
+    assert_eq!(first, serde_json::json!("skip"), "{page}");
+}
+
+/// At a tablet's width, nothing needs scrolling sideways except wide tables in their own box.
+async fn assert_fits(c: &Client, page: &str) {
+    let fits = c
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        fits,
+        serde_json::json!(true),
+        "{page} scrolls sideways at a tablet's width"
+    );
+}
+
 /// No script ran: no dialog is open and the payloads' marker is unset.
 async fn assert_no_script_ran(c: &Client, page: &str) {
     assert!(c.get_alert_text().await.is_err(), "{page}: an alert opened");
@@ -223,6 +263,7 @@ async fn a_new_user_works_through_the_browser() {
     c.goto(&format!("{base}/engagements")).await.unwrap();
     assert!(c.current_url().await.unwrap().path().starts_with("/login"));
     shot(&c, "login").await;
+    assert_labelled(&c, "login").await;
     fill(&c, "#email", SPONSOR).await;
     fill(&c, "#password", PASSWORD).await;
     click(&c, "main form button[type=submit]").await;
@@ -237,6 +278,7 @@ async fn a_new_user_works_through_the_browser() {
         "another customer's engagement is listed"
     );
     shot(&c, "engagements").await;
+    assert_labelled(&c, "engagements").await;
 
     // The overview of the engagement still in its purchase cycle.
     click_element(&c, c.find(Locator::LinkText("NWB-STAB")).await.unwrap()).await;
@@ -247,6 +289,7 @@ async fn a_new_user_works_through_the_browser() {
     );
     assert!(overview.contains("No holder"), "the gaps are shown");
     shot(&c, "overview").await;
+    assert_labelled(&c, "overview").await;
 
     // Assign the roles the implementation cycle needs.
     click(&c, "nav.sub a[href$='/roles']").await;
@@ -274,6 +317,7 @@ async fn a_new_user_works_through_the_browser() {
         assert!(text(&c).await.contains("The role was assigned."), "{role}");
     }
     shot(&c, "roles").await;
+    assert_labelled(&c, "roles").await;
 
     // The gate refuses the move while its criteria are open, and says which.
     click(&c, "nav.sub a[href$='/gate']").await;
@@ -291,6 +335,7 @@ async fn a_new_user_works_through_the_browser() {
         "{refused}"
     );
     shot(&c, "gate-refused").await;
+    assert_labelled(&c, "gate-refused").await;
     // Meet the checklist, one form at a time.
     while let Ok(b) = c
         .find(Locator::Css("tr.unmet form button[type=submit]"))
@@ -344,6 +389,7 @@ async fn a_new_user_works_through_the_browser() {
         "{audit}"
     );
     shot(&c, "audit").await;
+    assert_labelled(&c, "audit").await;
 
     // 中文: the switch keeps the page and changes every word.
     click(&c, "nav.lang a[hreflang='zh-CN']").await;
@@ -359,6 +405,20 @@ async fn a_new_user_works_through_the_browser() {
     shot(&c, "overview-zh").await;
     click(&c, "nav.lang a[hreflang='en']").await;
     assert!(text(&c).await.contains("Implementation cycle"));
+
+    // A tablet held upright.
+    c.set_window_size(768, 1024).await.unwrap();
+    let here = c.current_url().await.unwrap();
+    for sub in ["", "/roles", "/gate", "/audit"] {
+        let url = here.as_str().trim_end_matches('/').to_string() + sub;
+        c.goto(&url).await.unwrap();
+        assert_fits(&c, &url).await;
+    }
+    c.goto(here.as_str()).await.unwrap();
+    shot(&c, "overview-tablet").await;
+    c.goto(&format!("{base}/engagements")).await.unwrap();
+    assert_fits(&c, "engagements").await;
+    c.set_window_size(1280, 1000).await.unwrap();
 
     // Signing out ends it: back to a page needs signing in again.
     click(&c, "header form[action='/logout'] button").await;
@@ -447,6 +507,56 @@ async fn stored_xss_payloads_stay_text_in_every_page() {
             );
             assert_eq!(st, 201, "{body}");
         }
+    }
+    // People's names are free text too: three people named with payloads, given a role.
+    for (i, p) in payloads.iter().step_by(20).enumerate() {
+        let email = format!("xss{i}@northwind-bio.example");
+        let mut add = accord(
+            &dir.0,
+            &[
+                "user",
+                "add",
+                "--organisation",
+                "northwind-bio",
+                "--email",
+                &email,
+                "--name",
+                p,
+                "--password-stdin",
+            ],
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+        add.stdin
+            .take()
+            .unwrap()
+            .write_all(b"a long enough passphrase\n")
+            .unwrap();
+        assert!(add.wait().unwrap().success());
+        let (_, users) = api(
+            &addr,
+            "GET",
+            "/api/v1/users",
+            Some(&tok),
+            &serde_json::Value::Null,
+        );
+        let id = users["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["email"] == email.as_str())
+            .unwrap()["id"]
+            .clone();
+        let (st, body) = api(
+            &addr,
+            "POST",
+            &format!("/api/v1/engagements/{eid}/roles"),
+            Some(&tok),
+            &serde_json::json!({"user_id": id, "role": "end_user"}),
+        );
+        assert_eq!(st, 201, "{body}");
     }
     let (st, body) = api(
         &addr,

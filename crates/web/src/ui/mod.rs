@@ -130,7 +130,12 @@ impl ErrorView {
                     } else {
                         t.t("err-gate-unmet")
                     },
-                    detail: english(detail),
+                    // A gate refusal's detail only repeats the list below it.
+                    detail: if unmet.is_empty() {
+                        english(detail)
+                    } else {
+                        None
+                    },
                     fields: Vec::new(),
                     unmet: unmet
                         .iter()
