@@ -95,6 +95,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::role::routes())
         .merge(api::esign::routes())
         .merge(api::note::routes())
+        .merge(api::requirement::routes())
         .merge(api::audit::routes())
         .split_for_parts()
 }
@@ -103,6 +104,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     api().1
 }
+
+/// The pages' Content-Security-Policy: this site's stylesheet and forms, nothing else, and no
+/// script at all, inline or not.
+const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+                        frame-ancestors 'none'; base-uri 'none'";
 
 /// The whole HTTP service.
 pub fn router(state: AppState) -> Router {
@@ -124,10 +130,7 @@ pub fn router(state: AppState) -> Router {
                 // no script at all, inline or not.
                 .layer(SetResponseHeaderLayer::if_not_present(
                     header::CONTENT_SECURITY_POLICY,
-                    HeaderValue::from_static(
-                        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
-                         frame-ancestors 'none'; base-uri 'none'",
-                    ),
+                    HeaderValue::from_static(PAGE_CSP),
                 ))
                 // Nothing leaves for other sites; our own forms keep their Origin header, which
                 // a browser replaces by "null" under no-referrer (and the CSRF check refuses).
@@ -172,7 +175,12 @@ async fn fallback(lang: i18n::Lang, uri: axum::http::Uri) -> axum::response::Res
     if uri.path().starts_with("/api/") {
         api::not_found().await.into_response()
     } else {
-        ui::pages::not_found_page(lang, uri).await
+        let mut res = ui::pages::not_found_page(lang, uri).await;
+        res.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(PAGE_CSP),
+        );
+        res
     }
 }
 

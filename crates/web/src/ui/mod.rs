@@ -249,6 +249,13 @@ pub struct ResumeField {
     pub value: String,
 }
 
+impl ResumeField {
+    /// A password the user must type again.
+    pub fn is_password(&self) -> bool {
+        self.name.contains("password")
+    }
+}
+
 /// A page with only the frame and its message (errors, refusals).
 #[derive(Template)]
 #[template(path = "message.html")]

@@ -273,6 +273,7 @@ async fn login_submit(
                         t,
                         b,
                         action: next.clone(),
+                        page: page_of(&next),
                         fields: resume,
                     },
                 )
@@ -312,7 +313,23 @@ struct ResumePage {
     t: Tr,
     b: Base,
     action: String,
+    /// The page the form was on, to go back to without submitting.
+    page: String,
     fields: Vec<ResumeField>,
+}
+
+/// The page a form's action belongs to (actions themselves only take POST).
+fn page_of(action: &str) -> String {
+    let path = action.split('?').next().unwrap_or("/");
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        ["", "engagements", eid, "gate", ..] => format!("/engagements/{eid}/gate"),
+        ["", "engagements", eid, "roles", ..] => format!("/engagements/{eid}/roles"),
+        ["", "engagements", eid, ..] => format!("/engagements/{eid}"),
+        ["", "account", ..] => "/account".into(),
+        ["", "organisation", ..] => "/organisation".into(),
+        _ => "/engagements".into(),
+    }
 }
 
 #[derive(Deserialize)]

@@ -207,14 +207,19 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
     }
 }
 
-/// The fields of a refused form worth keeping for the user: everything but secrets and tokens.
+/// The fields of a refused form worth keeping for the user: everything but the CSRF token, and
+/// passwords by name only (their values are never kept: the user types them again).
 pub fn resume_fields(fields: &[(String, String)]) -> Vec<ResumeField> {
     fields
         .iter()
-        .filter(|(k, _)| k != "csrf" && !k.contains("password"))
+        .filter(|(k, _)| k != "csrf")
         .map(|(k, v)| ResumeField {
             name: k.clone(),
-            value: v.clone(),
+            value: if k.contains("password") {
+                String::new()
+            } else {
+                v.clone()
+            },
         })
         .collect()
 }

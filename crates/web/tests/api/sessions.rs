@@ -189,6 +189,7 @@ backend_tests! {
             &[("cookie", &cookie)]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert!(r.text.contains(typed) && r.text.contains(&format!("action=\"{path}\"")), "{}", r.text);
+        assert!(r.text.contains(&format!("href=\"/engagements/{}\"", w.engagement)), "discarding goes back to the page, not the action");
         let fresh = set_cookie_value(&r, SESSION_COOKIE).unwrap();
         let csrf = accord_app::auth::csrf_token(&fresh);
         assert!(r.text.contains(&csrf), "the form to submit again carries the new session's token");
@@ -198,5 +199,21 @@ backend_tests! {
         let notes = t.app.list_notes(&t.actor(email("c1_admin")).await, w.engagement, None).await.unwrap();
         assert_eq!(notes.len(), 1);
         assert_eq!(notes[0].body, typed);
+
+        // A signing form: the password is never kept, and asked for again.
+        t.clock.advance(time::Duration::minutes(45));
+        let sign = format!("/engagements/{}/gate/sign", w.engagement);
+        let r = t.submit(&sign, &fresh, &[("email", email("c1_admin")), ("password", "my secret passphrase"), ("meaning", "approved"), ("reason", "Steering committee")]).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(!r.text.contains("my secret passphrase"));
+        let token = set_cookie_value(&r, LOGIN_COOKIE).unwrap();
+        let cookie = format!("{LOGIN_COOKIE}={token}");
+        let r = t.page(Method::POST, "/login", None,
+            Some(&[("token", &token), ("email", email("c1_admin")), ("password", PASSWORD), ("next", &sign),
+                   ("resume.email", email("c1_admin")), ("resume.password", ""), ("resume.meaning", "approved"), ("resume.reason", "Steering committee")]),
+            &[("cookie", &cookie)]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert!(r.text.contains("type=\"password\"") && r.text.contains("Steering committee"), "{}", r.text);
+        assert!(r.text.contains(&format!("href=\"/engagements/{}/gate\"", w.engagement)));
     }
 }
