@@ -70,6 +70,14 @@ impl Error {
             message: message.into(),
         }])
     }
+
+    /// The field errors of a validation error (none for any other error).
+    pub fn field_errors(self) -> Vec<FieldError> {
+        match self {
+            Error::Validation(v) => v,
+            _ => Vec::new(),
+        }
+    }
 }
 
 impl From<DomainError> for Error {

@@ -10,6 +10,7 @@ mod error;
 pub mod esign;
 pub mod note;
 pub mod org;
+pub mod requirement;
 pub mod role;
 pub mod views;
 

@@ -13,6 +13,7 @@ pub mod engagement;
 mod error;
 pub mod note;
 pub mod org;
+pub mod requirement;
 pub mod role;
 pub mod signature;
 pub mod user;

@@ -85,15 +85,9 @@ pub struct UpdateCriterion {
     pub text: Option<String>,
     pub met: Option<bool>,
     /// Evidence that the criterion is met; `null` clears it.
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "super::double_option")]
     #[schema(value_type = Option<String>)]
     pub evidence: Option<Option<String>>,
-}
-
-fn double_option<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<String>>, D::Error> {
-    Ok(Some(Option::deserialize(d)?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

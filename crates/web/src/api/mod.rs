@@ -6,6 +6,7 @@ pub mod engagement;
 pub mod esign;
 pub mod note;
 pub mod org;
+pub mod requirement;
 pub mod role;
 
 use crate::error::Problem;
@@ -54,4 +55,13 @@ pub struct RetiredParam {
 pub struct ReasonParam {
     /// Why the record is retired (kept in the audit trail).
     pub reason: Option<String>,
+}
+
+/// A field that may be absent (leave it), `null` (clear it) or a value (set it).
+pub(crate) fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    Ok(Some(serde::Deserialize::deserialize(d)?))
 }

@@ -85,6 +85,7 @@ backend_tests! {
                     .replace("{eid}", &w.engagement.to_string())
                     .replace("{id}", &uuid::Uuid::now_v7().to_string())
                     .replace("{cid}", &uuid::Uuid::now_v7().to_string())
+                    .replace("{rid}", &uuid::Uuid::now_v7().to_string())
                     .replace("{role}", "end_user");
                 let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
                 for token in [None, Some("acc_forged"), Some("garbage")] {

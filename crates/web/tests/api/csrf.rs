@@ -74,7 +74,7 @@ backend_tests! {
                     continue;
                 }
                 let concrete = path.replace("{eid}", &w.engagement.to_string()).replace("{cid}", &uuid::Uuid::nil().to_string())
-                    .replace("{id}", &w.users["c1_user"].to_string()).replace("{role}", "end_user");
+                    .replace("{id}", &w.users["c1_user"].to_string()).replace("{role}", "end_user").replace("{rid}", &uuid::Uuid::nil().to_string());
                 let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
                 for (case, headers) in [
                     ("no token", vec![("origin", "http://accord.test")]),

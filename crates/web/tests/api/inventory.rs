@@ -16,6 +16,13 @@ const INVENTORY: &[&str] = &[
     "POST /api/v1/users/{id}/enable",
     "POST /api/v1/users/{id}/password",
     "POST /api/v1/engagements/{eid}/notes",
+    "POST /api/v1/engagements/{eid}/requirements",
+    "PATCH /api/v1/engagements/{eid}/requirements/{rid}",
+    "POST /api/v1/engagements/{eid}/requirements/{rid}/clarifications",
+    "POST /api/v1/engagements/{eid}/requirements/{rid}/clarifications/{cid}/answer",
+    "PUT /api/v1/engagements/{eid}/requirements/{rid}/priority",
+    "PUT /api/v1/engagements/{eid}/requirements/{rid}/estimate",
+    "POST /api/v1/engagements/{eid}/requirements/{rid}/estimate/acknowledgement",
     "POST /api/v1/engagements",
     "PATCH /api/v1/engagements/{eid}",
     "DELETE /api/v1/engagements/{eid}",
@@ -119,6 +126,13 @@ backend_tests! {
         let spare = t.app.add_gate_criterion(&sponsor, eid, "operations", "Spare item").await.unwrap();
         let role_id = w.assign(&t, "c1_owner", "end_user", None).await;
         let throwaway = t.login(email("c1_user")).await;
+        let req = t.app.create_requirement(&sponsor, eid, accord_app::requirement::NewRequirement {
+            title: "Barcode at receipt".into(), statement: "Log samples with a barcode at receipt".into(), functional_area: "QC".into(), ..Default::default()
+        }).await.unwrap();
+        let rid = req.id.to_string();
+        let clar = t.app.ask_clarification(&sponsor, eid, req.id, "Which barcode symbologies?").await.unwrap().id.to_string();
+        let bpo = t.login(email("c1_bpo")).await;
+        let pm = t.login(email("v_pm")).await;
 
         for route in INVENTORY {
             let before = t.audit_count().await;
@@ -138,6 +152,13 @@ backend_tests! {
                 "POST /api/v1/users/{id}/enable" => t.post(&path.replace("{id}", &w.users["c1_sysadmin"].to_string()), &c1, json!({"reason": "back"})).await,
                 "POST /api/v1/users/{id}/password" => t.post(&path.replace("{id}", &w.users["c1_user"].to_string()), &c1, json!({"new_password": "a temporary passphrase 7", "reason": "forgot it"})).await,
                 "POST /api/v1/engagements/{eid}/notes" => t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"record_type": "engagement", "record_id": eid, "body": "internal"})).await,
+                "POST /api/v1/engagements/{eid}/requirements" => t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"title": "CoA per batch", "statement": "Generate a certificate of analysis per batch", "functional_area": "QC"})).await,
+                "PATCH /api/v1/engagements/{eid}/requirements/{rid}" => t.call(Method::PATCH, &path.replace("{eid}", &eid.to_string()).replace("{rid}", &rid), Some(&c1), Some(json!({"status": "in_clarification"})), &[("if-match", "\"1\"")]).await,
+                "POST /api/v1/engagements/{eid}/requirements/{rid}/clarifications" => t.post(&path.replace("{eid}", &eid.to_string()).replace("{rid}", &rid), &v, json!({"question": "Is GS1 enough?"})).await,
+                "POST /api/v1/engagements/{eid}/requirements/{rid}/clarifications/{cid}/answer" => t.post(&path.replace("{eid}", &eid.to_string()).replace("{rid}", &rid).replace("{cid}", &clar), &c1, json!({"answer": "Code 128 and DataMatrix"})).await,
+                "PUT /api/v1/engagements/{eid}/requirements/{rid}/priority" => t.call(Method::PUT, &path.replace("{eid}", &eid.to_string()).replace("{rid}", &rid), Some(&bpo), Some(json!({"priority": "must_have", "rationale": "Receipt is the first GMP step"})), &[]).await,
+                "PUT /api/v1/engagements/{eid}/requirements/{rid}/estimate" => t.call(Method::PUT, &path.replace("{eid}", &eid.to_string()).replace("{rid}", &rid), Some(&pm), Some(json!({"effort_days": 4.5, "cost": 3600.0, "currency": "EUR", "feasibility": "feasible", "fit": "configuration", "basis": "Similar receipt flows at two sites"})), &[]).await,
+                "POST /api/v1/engagements/{eid}/requirements/{rid}/estimate/acknowledgement" => t.call(Method::POST, &path.replace("{eid}", &eid.to_string()).replace("{rid}", &rid), Some(&c1), None, &[]).await,
                 "POST /api/v1/engagements" => t.post(path, &v, json!({"name": "Third", "product": "ELN", "customer_id": w.c1, "partner_id": w.partner})).await,
                 "PATCH /api/v1/engagements/{eid}" => t.call(Method::PATCH, &path.replace("{eid}", &eid.to_string()), Some(&v), Some(json!({"product": "LIMS 9"})), &[("if-match", "\"1\"")]).await,
                 "DELETE /api/v1/engagements/{eid}" => {

@@ -26,6 +26,12 @@ backend_tests! {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         let r = t.post(&format!("/api/v1/engagements/{eid}/notes"), &c1, json!({"record_type": "engagement", "record_id": eid, "body": format!("{CANARY} note")})).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let r = t.post(&format!("/api/v1/engagements/{eid}/requirements"), &c1, json!({"title": format!("{CANARY} title"), "statement": format!("{CANARY} statement"), "functional_area": format!("{CANARY} area")})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let rid = r.body["id"].as_str().unwrap().to_string();
+        let r = t.post(&format!("/api/v1/engagements/{eid}/requirements/{rid}/clarifications"), &c1, json!({"question": format!("{CANARY} question")})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let clar = r.body["id"].as_str().unwrap().to_string();
 
         let doc = t.call(Method::GET, "/api/v1/openapi.json", None, None, &[]).await.body;
         let before = t.audit_count().await;
@@ -40,7 +46,8 @@ backend_tests! {
                     if ["POST /api/v1/auth/login", "POST /api/v1/auth/logout", "GET /api/v1/me", "POST /api/v1/me/password"].contains(&route.as_str()) {
                         continue;
                     }
-                    let mut concrete = path.replace("{eid}", &eid.to_string()).replace("{cid}", &cid).replace("{role}", "functional_area_manager");
+                    let cid = if path.contains("/clarifications/") { &clar } else { &cid };
+                    let mut concrete = path.replace("{eid}", &eid.to_string()).replace("{rid}", &rid).replace("{cid}", cid).replace("{role}", "functional_area_manager");
                     concrete = if path.starts_with("/api/v1/organisations/") {
                         concrete.replace("{id}", &w.c1.to_string())
                     } else if path.starts_with("/api/v1/users/") {
@@ -68,6 +75,13 @@ backend_tests! {
                         "POST /api/v1/users/{id}/disable" | "POST /api/v1/users/{id}/enable" => Some(json!({"reason": "probe"})),
                         "POST /api/v1/users/{id}/password" => Some(json!({"new_password": "a probing passphrase 1", "reason": "probe"})),
                         "POST /api/v1/engagements/{eid}/notes" => Some(json!({"record_type": "engagement", "record_id": eid, "body": "probe"})),
+                        "POST /api/v1/engagements/{eid}/requirements" => Some(json!({"title": "probe", "statement": "probe", "functional_area": format!("{CANARY} area")})),
+                        "PATCH /api/v1/engagements/{eid}/requirements/{rid}" => Some(json!({"title": "probe"})),
+                        "POST /api/v1/engagements/{eid}/requirements/{rid}/clarifications" => Some(json!({"question": "probe"})),
+                        "POST /api/v1/engagements/{eid}/requirements/{rid}/clarifications/{cid}/answer" => Some(json!({"answer": "probe"})),
+                        "PUT /api/v1/engagements/{eid}/requirements/{rid}/priority" => Some(json!({"priority": "must_have", "rationale": "probe"})),
+                        "PUT /api/v1/engagements/{eid}/requirements/{rid}/estimate" => Some(json!({"effort_days": 1.0, "cost": 1.0, "currency": "EUR", "feasibility": "feasible", "fit": "configuration", "basis": "probe"})),
+                        "POST /api/v1/engagements/{eid}/requirements/{rid}/estimate/acknowledgement" => None,
                         _ if method == "get" || method == "delete" => None,
                         other => panic!("{other}: no probe body; teach this test the route"),
                     };
