@@ -324,6 +324,17 @@ async fn has_authority(
 }
 
 impl App {
+    /// The engagement's functional areas: those its functional area managers hold.
+    pub async fn functional_areas(
+        &self,
+        actor: &Actor,
+        engagement_id: Uuid,
+    ) -> Result<Vec<String>> {
+        let mut tx = self.store.read().await?;
+        load_visible(&mut tx, actor, engagement_id).await?;
+        areas(&mut tx, engagement_id).await
+    }
+
     async fn write_version(&self, w: &mut WriteTx, actor: &Actor, r: &Requirement) -> Result<()> {
         accord_store::requirement::insert_version(
             &mut w.tx,

@@ -348,6 +348,192 @@ async fn create(app: &App) -> Result<()> {
                 None => app.transition(&sponsor, e.id, target, reason).await?,
             };
         }
+        if plan.key == "NWB-LIMS" {
+            seed_requirements(app, e.id).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A requirement of the demo: (title, statement, rationale, area, source, priority decided by,
+/// priority, estimate (days, EUR, feasibility, fit, acknowledged), question and answer).
+struct DemoRequirement {
+    title: &'static str,
+    statement: &'static str,
+    rationale: &'static str,
+    area: &'static str,
+    source: &'static str,
+    priority: Option<(&'static str, &'static str, &'static str)>,
+    estimate: Option<(f64, f64, &'static str, &'static str, bool)>,
+    clarification: Option<(&'static str, Option<&'static str>)>,
+    status: &'static str,
+}
+
+const HANNAH: &str = "hannah.weber@northwind-bio.example";
+const RAHUL: &str = "rahul.mehta@northwind-bio.example";
+const SOFIA: &str = "sofia.rossi@northwind-bio.example";
+const MEI: &str = "mei.lin@helix-labworks.example";
+
+const REQUIREMENTS: &[DemoRequirement] = &[
+    DemoRequirement {
+        title: "Log samples with a barcode at receipt",
+        statement: "The system shall register every incoming sample by scanning its GS1 barcode at receipt, recording who received it, when, and the storage condition on arrival.",
+        rationale: "Manual transcription at receipt caused 14 of last year's 31 sample mix-ups.",
+        area: "QC laboratory",
+        source: "Workshop 1: sample management, 14 October",
+        priority: Some((HANNAH, "must_have", "Receipt is the first GMP record of every sample.")),
+        estimate: Some((4.0, 3200.0, "feasible", "standard_process", true)),
+        clarification: Some(("Do samples arrive with GS1-128 labels only, or also DataMatrix?", Some("Both: GS1-128 from contract manufacturers, DataMatrix from our own plant."))),
+        status: "approved",
+    },
+    DemoRequirement {
+        title: "Flag out-of-specification results and open an investigation",
+        statement: "When a result falls outside its specification, the system shall flag it as OOS, block the batch's release and open a phase I laboratory investigation assigned to the analyst's supervisor.",
+        rationale: "OOS handling is a regulatory expectation (FDA guidance on OOS results) and today depends on e-mail.",
+        area: "QC laboratory",
+        source: "Workshop 2: results and review, 21 October",
+        priority: Some((HANNAH, "must_have", "Release decisions must never be made on an open OOS.")),
+        estimate: Some((12.0, 9600.0, "feasible_with_customisation", "customisation", false)),
+        clarification: Some(("Should an OOS also open a deviation in the QMS, or only the investigation in the LIMS?", Some("Only the LIMS investigation; the QA reviewer opens a deviation when phase I finds no laboratory error."))),
+        status: "ready_for_review",
+    },
+    DemoRequirement {
+        title: "Generate a certificate of analysis per batch",
+        statement: "The system shall generate a certificate of analysis for each released batch from the approved results, in the customer's market-specific template, signed electronically by the QC release officer.",
+        rationale: "CoAs are typed by hand today, two hours per batch.",
+        area: "QC laboratory",
+        source: "Workshop 2: results and review, 21 October",
+        priority: Some((HANNAH, "must_have", "Every shipped batch needs one.")),
+        estimate: Some((6.0, 4800.0, "feasible", "configuration", true)),
+        clarification: None,
+        status: "approved",
+    },
+    DemoRequirement {
+        title: "Capture instrument data from the chromatography data system",
+        statement: "The system shall import final results from the chromatography data system for each sample and test, without retyping, keeping the link to the CDS raw data.",
+        rationale: "Removes a transcription step that the last inspection commented on.",
+        area: "QC laboratory",
+        source: "Interview with the HPLC team lead, 28 October",
+        priority: Some((RAHUL, "nice_to_have", "Valuable, but the CDS upgrade planned for next year would force rework.")),
+        estimate: Some((20.0, 16000.0, "feasible_with_customisation", "customisation", false)),
+        clarification: Some(("Which CDS version and which export format will be in use at go-live?", None)),
+        status: "in_clarification",
+    },
+    DemoRequirement {
+        title: "Schedule stability pulls per ICH Q1A conditions",
+        statement: "The system shall schedule stability pulls for each study from its protocol (long-term 25 °C/60 % RH, intermediate 30 °C/65 % RH, accelerated 40 °C/75 % RH) and remind the analysts a week before each pull.",
+        rationale: "Missed pulls invalidate study time points.",
+        area: "Stability",
+        source: "Workshop 3: stability, 4 November",
+        priority: Some((RAHUL, "must_have", "Regulatory commitment in every filed stability protocol.")),
+        estimate: Some((8.0, 6400.0, "feasible", "configuration", true)),
+        clarification: None,
+        status: "approved",
+    },
+    DemoRequirement {
+        title: "Audit trail and e-signatures per 21 CFR Part 11",
+        statement: "Every creation, change and deletion of GMP data shall be recorded in a secure, computer-generated, time-stamped audit trail, and approvals shall use electronic signatures that show the signer's name, time and meaning.",
+        rationale: "21 CFR Part 11 and EU GMP Annex 11.",
+        area: "QC laboratory",
+        source: "Regulation: 21 CFR Part 11, EU GMP Annex 11",
+        priority: Some((RAHUL, "must_have", "Not negotiable for a GMP laboratory system.")),
+        estimate: Some((2.0, 1600.0, "feasible", "standard_process", true)),
+        clarification: None,
+        status: "approved",
+    },
+    DemoRequirement {
+        title: "Trend stability results across batches",
+        statement: "The system shall chart each stability attribute across batches and time points with its specification limits, and flag out-of-trend results.",
+        rationale: "Out-of-trend detection is done in spreadsheets today.",
+        area: "Stability",
+        source: "Workshop 3: stability, 4 November",
+        priority: Some((RAHUL, "deferred", "Wait until two studies have run in the new system.")),
+        estimate: None,
+        clarification: None,
+        status: "draft",
+    },
+    DemoRequirement {
+        title: "Print sample labels on request",
+        statement: "Analysts shall be able to reprint a sample's label with the same barcode, the reprint being recorded.",
+        rationale: "",
+        area: "QC laboratory",
+        source: "Workshop 1: sample management, 14 October",
+        priority: None,
+        estimate: None,
+        clarification: Some(("Is a reprint allowed after the sample has been consumed?", None)),
+        status: "draft",
+    },
+];
+
+/// Northwind's LIMS requirements, written, clarified, prioritised and estimated by the people
+/// whose responsibilities those are.
+async fn seed_requirements(app: &App, eid: uuid::Uuid) -> Result<()> {
+    use accord_app::requirement::{NewRequirement, RequirementPatch};
+    let author = app.operator_actor(HANNAH).await?;
+    let consultant = app.operator_actor(MEI).await?;
+    let acknowledger = app.operator_actor(SOFIA).await?;
+    for d in REQUIREMENTS {
+        let owner = app
+            .operator_actor(if d.area == "Stability" { RAHUL } else { HANNAH })
+            .await?;
+        let r = app
+            .create_requirement(
+                &author,
+                eid,
+                NewRequirement {
+                    title: d.title.into(),
+                    statement: d.statement.into(),
+                    rationale: d.rationale.into(),
+                    functional_area: d.area.into(),
+                    source: d.source.into(),
+                    owner_id: Some(owner.user_id),
+                },
+            )
+            .await?;
+        let mut version = r.version;
+        if let Some((question, answer)) = d.clarification {
+            let c = app
+                .ask_clarification(&consultant, eid, r.id, question)
+                .await?;
+            if let Some(a) = answer {
+                app.answer_clarification(&author, eid, r.id, c.id, a)
+                    .await?;
+            }
+        }
+        if let Some((who, priority, why)) = d.priority {
+            let decider = app.operator_actor(who).await?;
+            version = app
+                .set_priority(&decider, eid, r.id, priority, why)
+                .await?
+                .version;
+        }
+        if let Some((days, cost, feasibility, fit, acknowledged)) = d.estimate {
+            let basis =
+                "Helix's configuration of the same module at two comparable QC laboratories";
+            app.put_estimate(
+                &consultant,
+                eid,
+                r.id,
+                days,
+                cost,
+                "EUR",
+                feasibility,
+                fit,
+                basis,
+            )
+            .await?;
+            if acknowledged {
+                app.acknowledge_estimate(&acknowledger, eid, r.id).await?;
+            }
+        }
+        if d.status != "draft" {
+            let patch = RequirementPatch {
+                status: Some(d.status.into()),
+                ..Default::default()
+            };
+            app.update_requirement(&author, eid, r.id, version, patch)
+                .await?;
+        }
     }
     Ok(())
 }

@@ -594,3 +594,120 @@ async fn stored_xss_payloads_stay_text_in_every_page() {
     }
     c.close().await.unwrap();
 }
+
+/// Signs in on the sign-in page (signing out first when someone is signed in).
+async fn sign_in_as(c: &Client, base: &str, who: &str) {
+    if c.find(Locator::Css("header form[action='/logout'] button"))
+        .await
+        .is_ok()
+    {
+        click(c, "header form[action='/logout'] button").await;
+    }
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "#email", who).await;
+    fill(c, "#password", PASSWORD).await;
+    click(c, "main form button[type=submit]").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_requirement_is_written_clarified_and_prioritised() {
+    if !wanted() {
+        return;
+    }
+    let dir = accord_test_support::TempDir::new();
+    let (_server, addr) = start_server(&dir.0);
+    let (_driver, port) = start_chromedriver();
+    let c = browser(port).await;
+    let base = format!("http://{}", addr.replace("127.0.0.1", "localhost"));
+
+    // The customer writes it down.
+    sign_in_as(&c, &base, SPONSOR).await;
+    click_element(&c, c.find(Locator::LinkText("NWB-LIMS")).await.unwrap()).await;
+    click(&c, "nav.sub a[href$='/requirements']").await;
+    let list = text(&c).await;
+    assert!(
+        list.contains("Schedule stability pulls per ICH Q1A conditions")
+            && list.contains("Must have"),
+        "{list}"
+    );
+    shot(&c, "requirements").await;
+    assert_labelled(&c, "requirements").await;
+    fill(
+        &c,
+        "#n-title",
+        "Release batches only with a complete record",
+    )
+    .await;
+    fill(&c, "#n-statement", "The system shall refuse a batch release while any result, review or investigation of the batch is open.").await;
+    c.find(Locator::Css("#n-area"))
+        .await
+        .unwrap()
+        .select_by_value("QC laboratory")
+        .await
+        .unwrap();
+    fill(&c, "#n-source", "Workshop 4: release, 18 November").await;
+    click(
+        &c,
+        "form[method=post][action$='/requirements'] button[type=submit]",
+    )
+    .await;
+    let created = text(&c).await;
+    assert!(
+        created.contains("The requirement was created.") && created.contains("REQ-0009"),
+        "{created}"
+    );
+    let url = c.current_url().await.unwrap();
+    let page = format!("{base}{}", url.path());
+
+    // The vendor's consultant asks a question.
+    sign_in_as(&c, &base, "mei.lin@helix-labworks.example").await;
+    c.goto(&page).await.unwrap();
+    fill(
+        &c,
+        "#q-question",
+        "Does an open deviation in the QMS block the release too?",
+    )
+    .await;
+    click(&c, "form[action$='/clarifications'] button[type=submit]").await;
+    assert!(text(&c).await.contains("The question was asked."));
+
+    // The QC laboratory's manager answers it and decides the priority.
+    sign_in_as(&c, &base, "hannah.weber@northwind-bio.example").await;
+    c.goto(&page).await.unwrap();
+    let open = text(&c).await;
+    assert!(
+        open.contains("Does an open deviation in the QMS block the release too?")
+            && open.contains("Open for 0 hours"),
+        "{open}"
+    );
+    fill(
+        &c,
+        "textarea[name=answer]",
+        "Yes: QA links deviations to the batch.",
+    )
+    .await;
+    click(&c, "form[action$='/answer'] button[type=submit]").await;
+    c.find(Locator::Css("#p-priority"))
+        .await
+        .unwrap()
+        .select_by_value("must_have")
+        .await
+        .unwrap();
+    fill(
+        &c,
+        "#p-rationale",
+        "A release on an incomplete record is a GMP violation.",
+    )
+    .await;
+    click(&c, "form[action$='/priority'] button[type=submit]").await;
+    let decided = text(&c).await;
+    assert!(
+        decided.contains("The priority was decided.")
+            && decided.contains("Hannah Weber")
+            && decided.contains("Yes: QA links deviations"),
+        "{decided}"
+    );
+    shot(&c, "requirement").await;
+    assert_labelled(&c, "requirement").await;
+    c.close().await.unwrap();
+}

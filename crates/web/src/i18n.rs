@@ -165,6 +165,26 @@ impl Tr {
         self.t(&format!("role-{}", role.replace('_', "-")))
     }
 
+    /// A requirement's status.
+    pub fn status(&self, status: &str) -> String {
+        self.code("status", status)
+    }
+
+    /// A priority.
+    pub fn priority(&self, priority: &str) -> String {
+        self.code("priority", priority)
+    }
+
+    /// A coded value (`prefix-value`), or the value itself when no message names it.
+    pub fn code(&self, prefix: &str, value: &str) -> String {
+        let key = format!("{prefix}-{}", value.replace('_', "-"));
+        if self.has(&key) {
+            self.t(&key)
+        } else {
+            value.to_string()
+        }
+    }
+
     /// A signature meaning.
     pub fn meaning(&self, meaning: &str) -> String {
         self.t(&format!("meaning-{meaning}"))
@@ -346,6 +366,19 @@ mod tests {
                 "{}",
                 r.as_str()
             );
+        }
+        for (prefix, values) in [
+            ("status", &accord_app::requirement::STATUSES[..]),
+            ("priority", &accord_app::requirement::PRIORITIES[..]),
+            ("feasibility", &accord_app::requirement::FEASIBILITIES[..]),
+            ("fit", &accord_app::requirement::FITS[..]),
+        ] {
+            for v in values {
+                assert!(
+                    en.contains(&format!("{prefix}-{}", v.replace('_', "-"))),
+                    "{prefix} {v}"
+                );
+            }
         }
         for m in ["authored", "reviewed", "approved", "rejected"] {
             assert!(en.contains(&format!("meaning-{m}")));

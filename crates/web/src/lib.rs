@@ -126,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(
             ui::pages::routes()
+                .merge(ui::requirements::routes())
                 // Pages may load this site's stylesheet and submit forms to it; nothing else, and
                 // no script at all, inline or not.
                 .layer(SetResponseHeaderLayer::if_not_present(

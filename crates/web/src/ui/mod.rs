@@ -3,6 +3,7 @@
 //! use cases as the JSON API, so the two cannot disagree on a rule.
 
 pub mod pages;
+pub mod requirements;
 pub mod session;
 
 use crate::i18n::{Lang, Tr};

@@ -69,7 +69,7 @@ pub fn short(hash: &str) -> &str {
 }
 
 /// A value a refused form had, to show it again.
-fn kept(fields: &[(String, String)], name: &str) -> String {
+pub(crate) fn kept(fields: &[(String, String)], name: &str) -> String {
     fields
         .iter()
         .find(|(k, _)| k == name)
@@ -78,19 +78,19 @@ fn kept(fields: &[(String, String)], name: &str) -> String {
 }
 
 /// Where a successful form goes, with what to say there.
-fn done(path: &str, flash: &str) -> Response {
+pub(crate) fn done(path: &str, flash: &str) -> Response {
     let sep = if path.contains('?') { '&' } else { '?' };
     Redirect::to(&format!("{path}{sep}done={flash}")).into_response()
 }
 
 #[derive(Deserialize, Default)]
-struct Flash {
-    done: Option<String>,
+pub(crate) struct Flash {
+    pub(crate) done: Option<String>,
 }
 
 impl Flash {
     /// Only known messages are shown: the query string is the user's to edit.
-    fn message(&self, t: Tr) -> Option<String> {
+    pub(crate) fn message(&self, t: Tr) -> Option<String> {
         let key = format!("done-{}", self.done.as_deref()?);
         t.has(&key).then(|| t.t(&key))
     }
@@ -414,7 +414,12 @@ async fn engagements(State(s): State<AppState>, session: Session) -> Response {
     }
 }
 
-fn eng_base(session: &Session, e: &EngagementView, path: &str, section: &'static str) -> Base {
+pub(crate) fn eng_base(
+    session: &Session,
+    e: &EngagementView,
+    path: &str,
+    section: &'static str,
+) -> Base {
     let mut b = session.base(path);
     b.engagement = Some((e.id.to_string(), e.key.clone(), e.name.clone()));
     b.section = section;

@@ -29,17 +29,24 @@ backend_tests! {
         let t = TestApp::new(db).await;
         let w = World::seed(&t).await;
         w.assign(&t, "c1_fam", "functional_area_manager", Some("QC laboratory")).await;
+        let admin = t.actor(email("c1_admin")).await;
+        t.app.assign_role(&admin, w.engagement, accord_app::role::NewAssignment { user_id: w.users["c1_admin"], role: "business_process_owner".into(), functional_area: None }).await.unwrap();
         let eid = w.engagement;
+        let req = t.app.create_requirement(&admin, eid, accord_app::requirement::NewRequirement {
+            title: "Barcode".into(), statement: "Barcode at receipt".into(), functional_area: "QC laboratory".into(), ..Default::default()
+        }).await.unwrap();
+        t.app.ask_clarification(&admin, eid, req.id, "Which symbology?").await.unwrap();
         let s = t.page_login(email("c1_admin")).await;
         let mut actions = std::collections::BTreeSet::new();
         for page in ["/engagements".to_string(), format!("/engagements/{eid}"), format!("/engagements/{eid}/roles"),
-                     format!("/engagements/{eid}/gate"), format!("/engagements/{eid}/audit"), "/account".into(), "/organisation".into()] {
+                     format!("/engagements/{eid}/gate"), format!("/engagements/{eid}/audit"), "/account".into(), "/organisation".into(),
+                     format!("/engagements/{eid}/requirements"), format!("/engagements/{eid}/requirements/{}", req.id)] {
             let r = t.page(Method::GET, &page, Some(&s), None, &[]).await;
             assert_eq!(r.status, StatusCode::OK, "{page}: {}", r.text);
             actions.extend(post_actions(&r.text));
         }
         // The pages offer every kind of form there is; if one disappears, this list says so.
-        for kind in ["/logout", "/notes", "/roles", "/retire", "/gate/criteria", "/gate/sign", "/gate/pass", "/account/password", "/password", "/access"] {
+        for kind in ["/logout", "/notes", "/roles", "/retire", "/gate/criteria", "/gate/sign", "/gate/pass", "/account/password", "/password", "/access", "/requirements", "/priority", "/clarifications", "/answer"] {
             assert!(actions.iter().any(|a| a.ends_with(kind) || a.contains(&format!("{kind}/"))), "no form for {kind}: {actions:?}");
         }
         let good = accord_app::auth::csrf_token(&s);

@@ -13,6 +13,7 @@ mod isolation;
 mod notes;
 mod pages;
 mod rate_limits;
+mod requirement_pages;
 mod requirements;
 mod roles;
 mod schema_parity;

@@ -11,6 +11,7 @@ fn engagement_pages(eid: uuid::Uuid) -> Vec<String> {
         format!("/engagements/{eid}/gate"),
         format!("/engagements/{eid}/audit"),
         format!("/engagements/{eid}/audit?verify=1"),
+        format!("/engagements/{eid}/requirements"),
     ]
 }
 

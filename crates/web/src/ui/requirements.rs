@@ -1,0 +1,652 @@
+//! The requirement pages: the list with its filters, roll-ups and the form for a new one; a
+//! requirement with its history, clarifications, priority and estimate.
+
+use super::pages::{done, kept, Flash};
+use super::session::{PageForm, Session};
+use super::{error_page, render, Base, ErrorView};
+use crate::i18n::Tr;
+use crate::AppState;
+use accord_app::requirement::{
+    NewRequirement, RequirementDetail, RequirementPatch, RequirementView, RollupView, VersionView,
+    FEASIBILITIES, FITS, PRIORITIES, STATUSES,
+};
+use accord_app::views::{EngagementView, UserView};
+use accord_app::Error;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/engagements/{eid}/requirements", get(list).post(create))
+        .route(
+            "/engagements/{eid}/requirements/{rid}",
+            get(detail).post(edit),
+        )
+        .route(
+            "/engagements/{eid}/requirements/{rid}/priority",
+            post(priority),
+        )
+        .route(
+            "/engagements/{eid}/requirements/{rid}/clarifications",
+            post(ask),
+        )
+        .route(
+            "/engagements/{eid}/requirements/{rid}/clarifications/{cid}/answer",
+            post(answer),
+        )
+        .route(
+            "/engagements/{eid}/requirements/{rid}/estimate",
+            post(estimate),
+        )
+        .route(
+            "/engagements/{eid}/requirements/{rid}/estimate/acknowledgement",
+            post(acknowledge),
+        )
+}
+
+const PAGE: i64 = 50;
+
+#[derive(Deserialize, Default, Clone)]
+struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    priority: String,
+    #[serde(default)]
+    functional_area: String,
+    #[serde(default)]
+    owner_id: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    offset: i64,
+    done: Option<String>,
+}
+
+impl ListQuery {
+    /// This query at another offset, as a link.
+    fn at(&self, eid: Uuid, offset: i64) -> String {
+        let q = serde_urlencoded::to_string([
+            ("q", self.q.as_str()),
+            ("status", &self.status),
+            ("priority", &self.priority),
+            ("functional_area", &self.functional_area),
+            ("owner_id", &self.owner_id),
+            ("sort", &self.sort),
+            ("offset", &offset.to_string()),
+        ])
+        .unwrap_or_default();
+        format!("/engagements/{eid}/requirements?{q}")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "requirements.html")]
+struct ListPage {
+    t: Tr,
+    b: Base,
+    e: EngagementView,
+    items: Vec<RequirementView>,
+    rollup: RollupView,
+    areas: Vec<String>,
+    people: Vec<UserView>,
+    q: ListQuery,
+    prev: Option<String>,
+    next: Option<String>,
+    fields: Vec<(String, String)>,
+}
+
+impl ListPage {
+    fn statuses(&self) -> [&'static str; 7] {
+        STATUSES
+    }
+    fn priorities(&self) -> [&'static str; 3] {
+        PRIORITIES
+    }
+    fn kept(&self, name: &str) -> String {
+        kept(&self.fields, name)
+    }
+    fn share(&self) -> String {
+        self.rollup
+            .standard_process_share
+            .map(|s| format!("{:.0} %", s * 100.0))
+            .unwrap_or_else(|| "–".into())
+    }
+}
+
+fn blank(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+async fn list_page(
+    s: &AppState,
+    session: &Session,
+    eid: Uuid,
+    q: ListQuery,
+    error: Option<(StatusCode, ErrorView)>,
+    fields: Vec<(String, String)>,
+) -> Response {
+    let t = Tr::new(session.lang);
+    let path = q.at(eid, q.offset.max(0));
+    let a = &session.actor;
+    let filter = accord_store::requirement::Filter {
+        status: blank(&q.status),
+        priority: blank(&q.priority),
+        functional_area: blank(&q.functional_area),
+        owner_id: Uuid::parse_str(q.owner_id.trim()).ok(),
+        q: blank(&q.q),
+        sort: blank(&q.sort),
+        offset: q.offset.max(0),
+        limit: PAGE,
+    };
+    let loaded = async {
+        let e = s.app.get_engagement(a, eid).await?;
+        let page = s.app.list_requirements(a, eid, filter).await?;
+        let rollup = s.app.requirement_rollup(a, eid).await?;
+        let areas = s.app.functional_areas(a, eid).await?;
+        let people = s.app.list_users(a, None).await?;
+        Ok::<_, Error>((e, page, rollup, areas, people))
+    }
+    .await;
+    let (e, page, rollup, areas, people) = match loaded {
+        Ok(x) => x,
+        Err(err) => return error_page(t, session.base(&path), &err),
+    };
+    let mut b = super::pages::eng_base(session, &e, &path, "requirements");
+    b.flash = Flash {
+        done: q.done.clone(),
+    }
+    .message(t);
+    let status = match error {
+        Some((st, v)) => {
+            b.error = Some(v);
+            st
+        }
+        None => StatusCode::OK,
+    };
+    let offset = q.offset.max(0);
+    let prev = (offset > 0).then(|| q.at(eid, (offset - PAGE).max(0)));
+    let next = page.next_cursor.as_ref().map(|_| q.at(eid, offset + PAGE));
+    let people = people.into_iter().filter(|u| !u.disabled).collect();
+    render(
+        status,
+        &ListPage {
+            t,
+            b,
+            e,
+            items: page.items,
+            rollup,
+            areas,
+            people,
+            q,
+            prev,
+            next,
+            fields,
+        },
+    )
+}
+
+async fn list(
+    State(s): State<AppState>,
+    session: Session,
+    Path(eid): Path<Uuid>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    list_page(&s, &session, eid, q, None, Vec::new()).await
+}
+
+#[derive(Deserialize)]
+struct CreateForm {
+    title: String,
+    statement: String,
+    #[serde(default)]
+    rationale: String,
+    functional_area: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    owner_id: String,
+}
+
+async fn create(
+    State(s): State<AppState>,
+    Path(eid): Path<Uuid>,
+    f: PageForm<CreateForm>,
+) -> Response {
+    let input = NewRequirement {
+        title: f.form.title.clone(),
+        statement: f.form.statement.clone(),
+        rationale: f.form.rationale.clone(),
+        functional_area: f.form.functional_area.clone(),
+        source: f.form.source.clone(),
+        owner_id: Uuid::parse_str(f.form.owner_id.trim()).ok(),
+    };
+    match s.app.create_requirement(&f.session.actor, eid, input).await {
+        Ok(r) => done(
+            &format!("/engagements/{eid}/requirements/{}", r.id),
+            "requirement-created",
+        ),
+        Err(e) => {
+            let (st, v) = ErrorView::from_error(Tr::new(f.session.lang), &e);
+            list_page(
+                &s,
+                &f.session,
+                eid,
+                ListQuery::default(),
+                Some((st, v)),
+                f.fields,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "requirement.html")]
+struct DetailPage {
+    t: Tr,
+    b: Base,
+    e: EngagementView,
+    d: RequirementDetail,
+    versions: Vec<VersionView>,
+    areas: Vec<String>,
+    people: Vec<UserView>,
+    is_partner: bool,
+    is_customer: bool,
+    fields: Vec<(String, String)>,
+    /// After a stale edit: (field, what you typed, what is there now) for each field that differs.
+    conflict: Vec<(String, String, String)>,
+}
+
+impl DetailPage {
+    fn statuses(&self) -> [&'static str; 7] {
+        STATUSES
+    }
+    fn priorities(&self) -> [&'static str; 3] {
+        PRIORITIES
+    }
+    fn feasibilities(&self) -> [&'static str; 3] {
+        FEASIBILITIES
+    }
+    fn fits(&self) -> [&'static str; 3] {
+        FITS
+    }
+    /// What a form field shows: what the user typed when the page comes back refused, the
+    /// record's value otherwise.
+    fn value(&self, form: &str, name: &str, current: &str) -> String {
+        if kept(&self.fields, "form") == form {
+            kept(&self.fields, name)
+        } else {
+            current.to_string()
+        }
+    }
+    fn owner_id(&self) -> String {
+        self.d
+            .requirement
+            .owner
+            .as_ref()
+            .map(|o| o.id.to_string())
+            .unwrap_or_default()
+    }
+    fn amount(&self, v: &f64) -> String {
+        format!("{v:.2}")
+    }
+    fn change(&self, v: &serde_json::Value) -> String {
+        match v {
+            serde_json::Value::Null => "–".into(),
+            serde_json::Value::String(s) => {
+                if let Ok(id) = Uuid::parse_str(s) {
+                    self.people
+                        .iter()
+                        .find(|p| p.id == id)
+                        .map_or(s.clone(), |p| p.name.clone())
+                } else {
+                    s.clone()
+                }
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn detail_page(
+    s: &AppState,
+    session: &Session,
+    eid: Uuid,
+    rid: Uuid,
+    flash: Option<String>,
+    error: Option<(StatusCode, ErrorView)>,
+    fields: Vec<(String, String)>,
+    conflict: Vec<(String, String, String)>,
+) -> Response {
+    let t = Tr::new(session.lang);
+    let path = format!("/engagements/{eid}/requirements/{rid}");
+    let a = &session.actor;
+    let loaded = async {
+        let e = s.app.get_engagement(a, eid).await?;
+        let d = s.app.requirement(a, eid, rid).await?;
+        let versions = s.app.requirement_versions(a, eid, rid).await?;
+        let areas = s.app.functional_areas(a, eid).await?;
+        let people = s.app.list_users(a, None).await?;
+        Ok::<_, Error>((e, d, versions, areas, people))
+    }
+    .await;
+    let (e, d, mut versions, areas, people) = match loaded {
+        Ok(x) => x,
+        Err(err) => return error_page(t, session.base(&path), &err),
+    };
+    versions.reverse();
+    let mut b = super::pages::eng_base(session, &e, &path, "requirements");
+    b.flash = flash;
+    let status = match error {
+        Some((st, v)) => {
+            b.error = Some(v);
+            st
+        }
+        None => StatusCode::OK,
+    };
+    let is_partner = a.organisation_id == e.partner.id;
+    let is_customer = a.organisation_id == e.customer.id;
+    render(
+        status,
+        &DetailPage {
+            t,
+            b,
+            e,
+            d,
+            versions,
+            areas,
+            people,
+            is_partner,
+            is_customer,
+            fields,
+            conflict,
+        },
+    )
+}
+
+async fn detail(
+    State(s): State<AppState>,
+    session: Session,
+    Path((eid, rid)): Path<(Uuid, Uuid)>,
+    Query(f): Query<Flash>,
+) -> Response {
+    let flash = f.message(Tr::new(session.lang));
+    detail_page(&s, &session, eid, rid, flash, None, Vec::new(), Vec::new()).await
+}
+
+/// Re-draws the requirement page with an error and what the user typed.
+async fn refused<T>(s: &AppState, eid: Uuid, rid: Uuid, f: PageForm<T>, e: Error) -> Response {
+    let (st, v) = ErrorView::from_error(Tr::new(f.session.lang), &e);
+    detail_page(
+        s,
+        &f.session,
+        eid,
+        rid,
+        None,
+        Some((st, v)),
+        f.fields,
+        Vec::new(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct EditForm {
+    version: i64,
+    title: String,
+    statement: String,
+    #[serde(default)]
+    rationale: String,
+    functional_area: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    owner_id: String,
+    status: String,
+}
+
+async fn edit(
+    State(s): State<AppState>,
+    Path((eid, rid)): Path<(Uuid, Uuid)>,
+    f: PageForm<EditForm>,
+) -> Response {
+    let form = &f.form;
+    let patch = RequirementPatch {
+        title: Some(form.title.clone()),
+        statement: Some(form.statement.clone()),
+        rationale: Some(form.rationale.clone()),
+        functional_area: Some(form.functional_area.clone()),
+        source: Some(form.source.clone()),
+        owner_id: Some(Uuid::parse_str(form.owner_id.trim()).ok()),
+        status: Some(form.status.clone()),
+    };
+    match s
+        .app
+        .update_requirement(&f.session.actor, eid, rid, form.version, patch)
+        .await
+    {
+        Ok(_) => done(
+            &format!("/engagements/{eid}/requirements/{rid}"),
+            "requirement-saved",
+        ),
+        Err(Error::Stale { current_version }) => {
+            // Nothing typed is lost: the page shows the current record beside what was typed,
+            // keeps the typing in the form, and bases it on the current version.
+            let t = Tr::new(f.session.lang);
+            let current = match s.app.requirement(&f.session.actor, eid, rid).await {
+                Ok(d) => d.requirement,
+                Err(e) => {
+                    return error_page(
+                        t,
+                        f.session
+                            .base(&format!("/engagements/{eid}/requirements/{rid}")),
+                        &e,
+                    )
+                }
+            };
+            let owner = current
+                .owner
+                .as_ref()
+                .map(|o| o.id.to_string())
+                .unwrap_or_default();
+            let conflict = [
+                ("title", form.title.trim(), current.title.as_str()),
+                (
+                    "statement",
+                    form.statement.trim(),
+                    current.statement.as_str(),
+                ),
+                (
+                    "rationale",
+                    form.rationale.trim(),
+                    current.rationale.as_str(),
+                ),
+                (
+                    "functional_area",
+                    form.functional_area.trim(),
+                    current.functional_area.as_str(),
+                ),
+                ("source", form.source.trim(), current.source.as_str()),
+                ("owner_id", form.owner_id.trim(), owner.as_str()),
+                ("status", form.status.trim(), current.status.as_str()),
+            ]
+            .into_iter()
+            .filter(|(_, mine, theirs)| mine != theirs)
+            .map(|(f, mine, theirs)| (f.to_string(), mine.to_string(), theirs.to_string()))
+            .collect();
+            let mut fields = f.fields.clone();
+            for (k, v) in fields.iter_mut() {
+                if k == "version" {
+                    *v = current_version.unwrap_or(current.version).to_string();
+                }
+            }
+            let err = Error::Stale { current_version };
+            let (st, v) = ErrorView::from_error(t, &err);
+            detail_page(
+                &s,
+                &f.session,
+                eid,
+                rid,
+                None,
+                Some((st, v)),
+                fields,
+                conflict,
+            )
+            .await
+        }
+        Err(e) => refused(&s, eid, rid, f, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct PriorityForm {
+    priority: String,
+    rationale: String,
+}
+
+async fn priority(
+    State(s): State<AppState>,
+    Path((eid, rid)): Path<(Uuid, Uuid)>,
+    f: PageForm<PriorityForm>,
+) -> Response {
+    match s
+        .app
+        .set_priority(
+            &f.session.actor,
+            eid,
+            rid,
+            &f.form.priority,
+            &f.form.rationale,
+        )
+        .await
+    {
+        Ok(_) => done(
+            &format!("/engagements/{eid}/requirements/{rid}"),
+            "priority-set",
+        ),
+        Err(e) => refused(&s, eid, rid, f, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct AskForm {
+    question: String,
+}
+
+async fn ask(
+    State(s): State<AppState>,
+    Path((eid, rid)): Path<(Uuid, Uuid)>,
+    f: PageForm<AskForm>,
+) -> Response {
+    match s
+        .app
+        .ask_clarification(&f.session.actor, eid, rid, &f.form.question)
+        .await
+    {
+        Ok(_) => done(
+            &format!("/engagements/{eid}/requirements/{rid}"),
+            "question-asked",
+        ),
+        Err(e) => refused(&s, eid, rid, f, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct AnswerForm {
+    answer: String,
+}
+
+async fn answer(
+    State(s): State<AppState>,
+    Path((eid, rid, cid)): Path<(Uuid, Uuid, Uuid)>,
+    f: PageForm<AnswerForm>,
+) -> Response {
+    match s
+        .app
+        .answer_clarification(&f.session.actor, eid, rid, cid, &f.form.answer)
+        .await
+    {
+        Ok(_) => done(
+            &format!("/engagements/{eid}/requirements/{rid}"),
+            "question-answered",
+        ),
+        Err(e) => refused(&s, eid, rid, f, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct EstimateForm {
+    effort_days: String,
+    cost: String,
+    currency: String,
+    feasibility: String,
+    fit: String,
+    basis: String,
+}
+
+async fn estimate(
+    State(s): State<AppState>,
+    Path((eid, rid)): Path<(Uuid, Uuid)>,
+    f: PageForm<EstimateForm>,
+) -> Response {
+    let number = |field: &str, v: &str| {
+        v.trim()
+            .replace(',', ".")
+            .parse::<f64>()
+            .map_err(|_| Error::invalid(field, "must be a number"))
+    };
+    let r = async {
+        let days = number("effort_days", &f.form.effort_days)?;
+        let cost = number("cost", &f.form.cost)?;
+        let form = &f.form;
+        s.app
+            .put_estimate(
+                &f.session.actor,
+                eid,
+                rid,
+                days,
+                cost,
+                &form.currency,
+                &form.feasibility,
+                &form.fit,
+                &form.basis,
+            )
+            .await
+    }
+    .await;
+    match r {
+        Ok(_) => done(
+            &format!("/engagements/{eid}/requirements/{rid}"),
+            "estimate-saved",
+        ),
+        Err(e) => refused(&s, eid, rid, f, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn acknowledge(
+    State(s): State<AppState>,
+    Path((eid, rid)): Path<(Uuid, Uuid)>,
+    f: PageForm<Empty>,
+) -> Response {
+    match s.app.acknowledge_estimate(&f.session.actor, eid, rid).await {
+        Ok(_) => done(
+            &format!("/engagements/{eid}/requirements/{rid}"),
+            "estimate-acknowledged",
+        ),
+        Err(e) => refused(&s, eid, rid, f, e).await,
+    }
+}
