@@ -657,6 +657,7 @@ impl App {
         id: Uuid,
         priority: &str,
         rationale: &str,
+        expected: Option<i64>,
     ) -> Result<RequirementView> {
         check_one_of("priority", priority, &PRIORITIES)?;
         let rationale = validate::text("rationale", rationale, 2_000)?;
@@ -684,6 +685,12 @@ impl App {
             .await?;
             w.commit().await?;
             return Err(Error::Forbidden(detail));
+        }
+        // A decision taken on a page read before the requirement changed is not taken.
+        if expected.is_some_and(|v| v != before.version) {
+            return Err(Error::Stale {
+                current_version: Some(before.version),
+            });
         }
         let now = self.now();
         let mut r = before.clone();
@@ -917,11 +924,14 @@ impl App {
     }
 
     /// The customer acknowledges the partner's current estimate (members of the customer only).
+    /// `seen` is the `estimated_at` of the estimate the customer read: when the partner has
+    /// replaced it since, nothing is acknowledged (409).
     pub async fn acknowledge_estimate(
         &self,
         actor: &Actor,
         engagement_id: Uuid,
         requirement_id: Uuid,
+        seen: Option<OffsetDateTime>,
     ) -> Result<EstimateView> {
         let (mut w, e) = self.write_engagement(actor, engagement_id).await?;
         if actor.organisation_id != e.customer_id {
@@ -930,6 +940,16 @@ impl App {
             ));
         }
         accord_store::requirement::get(&mut w.tx, engagement_id, requirement_id).await?;
+        let current = accord_store::requirement::estimate(&mut w.tx, requirement_id).await?;
+        if let (Some(seen), Some(cur)) = (seen, &current) {
+            if accord_domain::time::to_micros(seen) != cur.estimated_at {
+                return Err(Error::Refused {
+                    detail: "the partner replaced the estimate since you read it; read it again"
+                        .into(),
+                    unmet: Vec::new(),
+                });
+            }
+        }
         let now = self.now();
         if !accord_store::requirement::acknowledge_estimate(
             &mut w.tx,
@@ -960,9 +980,8 @@ impl App {
                 record_type: "estimate",
                 record_id: Some(requirement_id),
                 before: None,
-                after: Some(
-                    serde_json::json!({ "acknowledged_by": actor.user_id, "acknowledged_at": now }),
-                ),
+                // The estimate acknowledged, whole: the trail says what the customer agreed to.
+                after: Some(snapshot(&est)),
                 reason: None,
             },
         )

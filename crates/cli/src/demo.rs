@@ -503,7 +503,7 @@ async fn seed_requirements(app: &App, eid: uuid::Uuid) -> Result<()> {
         if let Some((who, priority, why)) = d.priority {
             let decider = app.operator_actor(who).await?;
             version = app
-                .set_priority(&decider, eid, r.id, priority, why)
+                .set_priority(&decider, eid, r.id, priority, why, None)
                 .await?
                 .version;
         }
@@ -523,7 +523,8 @@ async fn seed_requirements(app: &App, eid: uuid::Uuid) -> Result<()> {
             )
             .await?;
             if acknowledged {
-                app.acknowledge_estimate(&acknowledger, eid, r.id).await?;
+                app.acknowledge_estimate(&acknowledger, eid, r.id, None)
+                    .await?;
             }
         }
         if d.status != "draft" {
@@ -581,4 +582,192 @@ pub fn print(logins: &[Login], url: &str, json: bool) {
         println!("    {:<42} {}", l.email, l.roles.join(", "));
     }
     println!("\nOpen {url} in a browser and sign in with one of these. Scripts: POST {url}/api/v1/auth/login {{\"email\": ..., \"password\": ...}}; the API is described at {url}/api/v1/openapi.json");
+}
+
+/// The key of the engagement `accord demo --scale N` fills with generated requirements.
+pub const SCALE_KEY: &str = "NWB-SCALE";
+
+/// Adds an engagement with `n` generated requirements, each with three versions (written,
+/// prioritised, refined) and two clarifications (one answered), half of them estimated: the
+/// data set of the requirement benchmarks. Everything goes through the application, audited, as
+/// a user would make it. Does nothing when the engagement exists already.
+pub async fn scale(app: &App, n: usize) -> Result<bool> {
+    use accord_app::requirement::{NewRequirement, RequirementPatch};
+    {
+        let mut tx = app.store().read().await?;
+        if accord_store::engagement::find_by_key(&mut tx, SCALE_KEY)
+            .await?
+            .is_some()
+        {
+            return Ok(false);
+        }
+    }
+    let partner_admin = app.operator_actor(PEOPLE[0].email).await?;
+    let customer = app.operator_actor(RAHUL).await?.organisation_id;
+    let e = app
+        .create_engagement(
+            &partner_admin,
+            NewEngagement {
+                key: Some(SCALE_KEY.into()),
+                name: "Northwind multi-site LIMS roll-out".into(),
+                product: "Helix LIMS 8".into(),
+                customer_id: customer,
+                partner_id: partner_admin.organisation_id,
+            },
+        )
+        .await?;
+    let admin = app
+        .operator_actor("amelia.hart@northwind-bio.example")
+        .await?;
+    let areas = [
+        "QC laboratory",
+        "Stability",
+        "Microbiology",
+        "Batch release",
+    ];
+    for (email, role, area) in [
+        (HANNAH, "functional_area_manager", Some(areas[0])),
+        (RAHUL, "functional_area_manager", Some(areas[1])),
+        (
+            "grace.kim@northwind-bio.example",
+            "functional_area_manager",
+            Some(areas[2]),
+        ),
+        (
+            "kwame.mensah@northwind-bio.example",
+            "functional_area_manager",
+            Some(areas[3]),
+        ),
+        (RAHUL, "business_process_owner", None),
+    ] {
+        let user = app.operator_actor(email).await?;
+        app.assign_role(
+            &admin,
+            e.id,
+            NewAssignment {
+                user_id: user.user_id,
+                role: role.into(),
+                functional_area: area.map(Into::into),
+            },
+        )
+        .await?;
+    }
+    let author = app.operator_actor(HANNAH).await?;
+    let bpo = app.operator_actor(RAHUL).await?;
+    let consultant = app.operator_actor(MEI).await?;
+    let subjects = [
+        "sample receipt",
+        "stability pulls",
+        "OOS investigation",
+        "certificate of analysis",
+        "instrument interface",
+        "reagent inventory",
+        "environmental monitoring",
+        "batch release",
+        "method validation",
+        "label printing",
+        "retain samples",
+        "trend reports",
+    ];
+    let verbs = [
+        "record", "schedule", "flag", "generate", "import", "track", "review", "approve",
+    ];
+    let priorities = ["must_have", "deferred", "nice_to_have"];
+    let started = std::time::Instant::now();
+    for i in 0..n {
+        let subject = subjects[i % subjects.len()];
+        let verb = verbs[(i / subjects.len()) % verbs.len()];
+        let site = i % 17 + 1;
+        let r = app
+            .create_requirement(
+                &author,
+                e.id,
+                NewRequirement {
+                    title: format!("{verb} {subject} at site {site}"),
+                    statement: format!(
+                        "The system shall {verb} {subject} for every lot handled at site {site}, \
+                         keeping who did it and when, as the site's SOP QC-{:04} describes.",
+                        i % 500
+                    ),
+                    rationale: format!("Site {site} does this on paper today."),
+                    functional_area: areas[i % areas.len()].into(),
+                    source: format!("Workshop {} at site {site}", i % 9 + 1),
+                    owner_id: Some(if i % 2 == 0 {
+                        author.user_id
+                    } else {
+                        bpo.user_id
+                    }),
+                },
+            )
+            .await?;
+        let v = app
+            .set_priority(
+                &bpo,
+                e.id,
+                r.id,
+                priorities[i % 3],
+                "Agreed at the site's prioritisation workshop",
+                None,
+            )
+            .await?;
+        let patch = RequirementPatch {
+            statement: Some(format!(
+                "The system shall {verb} {subject} for every lot handled at site {site}, keeping \
+                 who did it and when, as SOP QC-{:04} (revision {}) describes.",
+                i % 500,
+                i % 4 + 2
+            )),
+            status: Some(
+                if i % 5 == 0 {
+                    "approved"
+                } else {
+                    "ready_for_review"
+                }
+                .into(),
+            ),
+            ..Default::default()
+        };
+        app.update_requirement(&author, e.id, r.id, v.version, patch)
+            .await?;
+        let q1 = app
+            .ask_clarification(
+                &consultant,
+                e.id,
+                r.id,
+                &format!("Which lots does site {site} handle?"),
+            )
+            .await?;
+        app.answer_clarification(&author, e.id, r.id, q1.id, "All finished-product lots.")
+            .await?;
+        app.ask_clarification(
+            &consultant,
+            e.id,
+            r.id,
+            "Is an electronic signature needed here?",
+        )
+        .await?;
+        if i % 2 == 0 {
+            let fit = ["standard_process", "configuration", "customisation"][i % 3];
+            app.put_estimate(
+                &consultant,
+                e.id,
+                r.id,
+                (i % 10) as f64 + 0.5,
+                ((i % 10) as f64 + 0.5) * 800.0,
+                "EUR",
+                "feasible",
+                fit,
+                "Comparable configuration at other sites",
+            )
+            .await?;
+        }
+        if (i + 1) % 1000 == 0 {
+            eprintln!(
+                "{} of {n} requirements ({:.0} s)",
+                i + 1,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    Ok(true)
 }

@@ -98,6 +98,10 @@ enum Command {
         /// Print the URL and logins as JSON.
         #[arg(long)]
         json: bool,
+        /// Also create the engagement NWB-SCALE with this many generated requirements (each with
+        /// three versions and two clarifications): the data set of the requirement benchmarks.
+        #[arg(long, value_name = "N")]
+        scale: Option<usize>,
     },
     /// Apply database migrations.
     Migrate,
@@ -283,9 +287,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             bind,
             seed_only,
             json,
+            scale,
         } => {
             let app = open(&cli).await?;
             let logins = demo::seed(&app).await.map_err(app_err)?;
+            if let Some(n) = scale {
+                if demo::scale(&app, *n).await.map_err(app_err)? {
+                    eprintln!("{} holds {n} generated requirements", demo::SCALE_KEY);
+                } else {
+                    eprintln!("{} exists already; nothing added", demo::SCALE_KEY);
+                }
+            }
             if *seed_only {
                 demo::print(&logins, &format!("http://{bind}"), *json);
             } else {

@@ -121,8 +121,9 @@ fn order_by(sort: Option<&str>) -> &'static str {
         "-title" => "title desc, seq",
         "status" => "status, seq",
         "-status" => "status desc, seq",
-        "priority" => "priority, seq",
-        "-priority" => "priority desc, seq",
+        // The article's order, the same on both engines, with the undecided last.
+        "priority" => "case priority when 'must_have' then 0 when 'deferred' then 1 when 'nice_to_have' then 2 else 3 end, seq",
+        "-priority" => "case priority when 'must_have' then 0 when 'deferred' then 1 when 'nice_to_have' then 2 else 3 end desc, seq",
         "updated" => "updated_at, seq",
         "-updated" => "updated_at desc, seq",
         "-key" => "seq desc",

@@ -127,7 +127,7 @@ pub struct Token {
 pub async fn insert_token(tx: &mut Tx, t: &Token) -> Result<()> {
     execute!(tx, |c| {
         sqlx::query(
-        "insert into auth_tokens (id, user_id, token_hash, kind, created_at, expires_at) values ($1, $2, $3, $4, $5, $6)"
+        "insert into auth_tokens (id, user_id, token_hash, kind, created_at, expires_at, last_seen_at) values ($1, $2, $3, $4, $5, $6, $7)"
     )
     .bind(t.id)
     .bind(t.user_id)
@@ -135,6 +135,7 @@ pub async fn insert_token(tx: &mut Tx, t: &Token) -> Result<()> {
     .bind(&t.kind)
     .bind(t.created_at)
     .bind(t.expires_at)
+    .bind(t.last_seen_at)
     .execute(c)
     .await
     })?;

@@ -87,6 +87,21 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     }
 }
 
+/// `If-Match` when it is given: routes where it is optional check it only then.
+pub fn optional_if_match(headers: &axum::http::HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(raw) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let s = raw.to_str().unwrap_or_default().trim();
+    let s = s.strip_prefix("W/").unwrap_or(s).trim_matches('"');
+    s.parse::<i64>().map(Some).map_err(|_| {
+        ApiError(Error::invalid(
+            "If-Match",
+            "must be the record's version, as its ETag gives it",
+        ))
+    })
+}
+
 /// A JSON body. Malformed JSON is 400; a missing, unknown or mistyped field is 422 naming it.
 pub struct JsonBody<T>(pub T);
 

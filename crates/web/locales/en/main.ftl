@@ -354,3 +354,4 @@ action-clarification-ask = Question asked
 action-clarification-answer = Question answered
 action-estimate-put = Estimate given
 action-estimate-acknowledge = Estimate acknowledged
+rollup-unfiltered = Totals by priority are shown with the unfiltered list.

@@ -347,3 +347,4 @@ action-clarification-ask = 提出问题
 action-clarification-answer = 回答问题
 action-estimate-put = 给出估算
 action-estimate-acknowledge = 确认估算
+rollup-unfiltered = 按优先级汇总显示在未筛选的列表中。

@@ -263,19 +263,22 @@ pub struct SetPriority {
 }
 
 /// Decide the priority: only the functional area manager of the requirement's area or a
-/// business process owner may (403 otherwise, and the attempt is audited).
+/// business process owner may (403 otherwise, and the attempt is audited). With `If-Match`, the
+/// decision is taken only on that version of the requirement (409 otherwise).
 #[utoipa::path(put, path = "/api/v1/engagements/{eid}/requirements/{rid}/priority", tag = "requirements",
-    params(("eid" = Uuid, Path), ("rid" = Uuid, Path)), request_body = SetPriority,
-    responses((status = 200, body = RequirementView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    params(("eid" = Uuid, Path), ("rid" = Uuid, Path), ("If-Match" = Option<String>, Header)), request_body = SetPriority,
+    responses((status = 200, body = RequirementView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn set_priority(
     State(s): State<AppState>,
     Caller(a): Caller,
     Path((eid, rid)): Path<(Uuid, Uuid)>,
+    headers: axum::http::HeaderMap,
     JsonBody(r): JsonBody<SetPriority>,
 ) -> ApiResult<Response> {
+    let expected = crate::extract::optional_if_match(&headers)?;
     let v = s
         .app
-        .set_priority(&a, eid, rid, &r.priority, &r.rationale)
+        .set_priority(&a, eid, rid, &r.priority, &r.rationale, expected)
         .await?;
     Ok(with_etag(StatusCode::OK, v.version, v))
 }
@@ -323,17 +326,44 @@ async fn put_estimate(
     ))
 }
 
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SeenEstimate {
+    /// The `estimated_at` of the estimate read; when the partner replaced it since, nothing is
+    /// acknowledged (409).
+    pub estimated_at: Option<String>,
+}
+
 /// The customer acknowledges the current estimate (customer members only; to question it, ask
 /// a clarification).
 #[utoipa::path(post, path = "/api/v1/engagements/{eid}/requirements/{rid}/estimate/acknowledgement", tag = "requirements",
-    params(("eid" = Uuid, Path), ("rid" = Uuid, Path)),
+    params(("eid" = Uuid, Path), ("rid" = Uuid, Path), SeenEstimate),
     responses((status = 200, body = EstimateView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 async fn acknowledge_estimate(
     State(s): State<AppState>,
     Caller(a): Caller,
     Path((eid, rid)): Path<(Uuid, Uuid)>,
+    Query(q): Query<SeenEstimate>,
 ) -> ApiResult<Json<EstimateView>> {
-    Ok(Json(s.app.acknowledge_estimate(&a, eid, rid).await?))
+    let seen = parse_seen(q.estimated_at.as_deref())?;
+    Ok(Json(s.app.acknowledge_estimate(&a, eid, rid, seen).await?))
+}
+
+/// An RFC 3339 time given to say which estimate was read.
+pub(crate) fn parse_seen(
+    v: Option<&str>,
+) -> Result<Option<time::OffsetDateTime>, accord_app::Error> {
+    match v.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339)
+            .map(Some)
+            .map_err(|_| {
+                accord_app::Error::invalid(
+                    "estimated_at",
+                    "must be the estimate's estimated_at (RFC 3339)",
+                )
+            }),
+    }
 }
 
 /// Per priority: how many requirements, how many estimated, total effort and cost (per

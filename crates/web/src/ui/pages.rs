@@ -117,8 +117,15 @@ struct LoginPage {
 }
 
 /// Only paths of this site are followed after signing in (no open redirect).
-fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+pub(crate) fn safe_next(next: &str) -> String {
+    // A path of this site: one leading slash, then no second one, no backslash and no control
+    // character anywhere (browsers drop tabs and newlines, so "/\t/evil.example" would become
+    // "//evil.example").
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
+    if ok {
         next.to_string()
     } else {
         "/engagements".to_string()
@@ -319,10 +326,14 @@ struct ResumePage {
 }
 
 /// The page a form's action belongs to (actions themselves only take POST).
-fn page_of(action: &str) -> String {
+pub(crate) fn page_of(action: &str) -> String {
     let path = action.split('?').next().unwrap_or("/");
     let parts: Vec<&str> = path.split('/').collect();
     match parts.as_slice() {
+        ["", "engagements", eid, "requirements", rid, ..] if Uuid::parse_str(rid).is_ok() => {
+            format!("/engagements/{eid}/requirements/{rid}")
+        }
+        ["", "engagements", eid, "requirements", ..] => format!("/engagements/{eid}/requirements"),
         ["", "engagements", eid, "gate", ..] => format!("/engagements/{eid}/gate"),
         ["", "engagements", eid, "roles", ..] => format!("/engagements/{eid}/roles"),
         ["", "engagements", eid, ..] => format!("/engagements/{eid}"),

@@ -95,7 +95,7 @@ struct ListPage {
     b: Base,
     e: EngagementView,
     items: Vec<RequirementView>,
-    rollup: RollupView,
+    rollup: Option<RollupView>,
     areas: Vec<String>,
     people: Vec<UserView>,
     q: ListQuery,
@@ -116,7 +116,8 @@ impl ListPage {
     }
     fn share(&self) -> String {
         self.rollup
-            .standard_process_share
+            .as_ref()
+            .and_then(|r| r.standard_process_share)
             .map(|s| format!("{:.0} %", s * 100.0))
             .unwrap_or_else(|| "–".into())
     }
@@ -138,6 +139,15 @@ async fn list_page(
     let t = Tr::new(session.lang);
     let path = q.at(eid, q.offset.max(0));
     let a = &session.actor;
+    let unfiltered = [
+        &q.q,
+        &q.status,
+        &q.priority,
+        &q.functional_area,
+        &q.owner_id,
+    ]
+    .iter()
+    .all(|v| v.trim().is_empty());
     let filter = accord_store::requirement::Filter {
         status: blank(&q.status),
         priority: blank(&q.priority),
@@ -151,7 +161,13 @@ async fn list_page(
     let loaded = async {
         let e = s.app.get_engagement(a, eid).await?;
         let page = s.app.list_requirements(a, eid, filter).await?;
-        let rollup = s.app.requirement_rollup(a, eid).await?;
+        // The totals cover every requirement, so they go with the unfiltered list only (a
+        // filtered list beside totals of everything would mislead, and costs time).
+        let rollup = if unfiltered {
+            Some(s.app.requirement_rollup(a, eid).await?)
+        } else {
+            None
+        };
         let areas = s.app.functional_areas(a, eid).await?;
         let people = s.app.list_users(a, None).await?;
         Ok::<_, Error>((e, page, rollup, areas, people))
@@ -289,6 +305,27 @@ impl DetailPage {
             current.to_string()
         }
     }
+    /// The current owner when the list of people does not offer them (a member of the other
+    /// side), so that saving the form does not clear the owner.
+    fn owner_not_offered(&self) -> Option<&accord_app::requirement::PersonRef> {
+        self.d
+            .requirement
+            .owner
+            .as_ref()
+            .filter(|o| !self.people.iter().any(|p| p.id == o.id))
+    }
+
+    /// The current area when it is no longer among the engagement's areas, so that saving the
+    /// form does not move the requirement.
+    fn area_not_offered(&self) -> Option<&String> {
+        Some(&self.d.requirement.functional_area).filter(|a| !self.areas.contains(a))
+    }
+
+    fn rfc3339(&self, at: &time::OffsetDateTime) -> String {
+        at.format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    }
+
     fn owner_id(&self) -> String {
         self.d
             .requirement
@@ -513,6 +550,8 @@ async fn edit(
 struct PriorityForm {
     priority: String,
     rationale: String,
+    /// The version the page showed: a decision on an outdated page is refused.
+    version: Option<i64>,
 }
 
 async fn priority(
@@ -528,6 +567,7 @@ async fn priority(
             rid,
             &f.form.priority,
             &f.form.rationale,
+            f.form.version,
         )
         .await
     {
@@ -635,14 +675,26 @@ async fn estimate(
 }
 
 #[derive(Deserialize)]
-struct Empty {}
+struct AcknowledgeForm {
+    /// The `estimated_at` of the estimate the page showed.
+    #[serde(default)]
+    estimated_at: String,
+}
 
 async fn acknowledge(
     State(s): State<AppState>,
     Path((eid, rid)): Path<(Uuid, Uuid)>,
-    f: PageForm<Empty>,
+    f: PageForm<AcknowledgeForm>,
 ) -> Response {
-    match s.app.acknowledge_estimate(&f.session.actor, eid, rid).await {
+    let seen = match crate::api::requirement::parse_seen(Some(&f.form.estimated_at)) {
+        Ok(seen) => seen,
+        Err(e) => return refused(&s, eid, rid, f, e).await,
+    };
+    match s
+        .app
+        .acknowledge_estimate(&f.session.actor, eid, rid, seen)
+        .await
+    {
         Ok(_) => done(
             &format!("/engagements/{eid}/requirements/{rid}"),
             "estimate-acknowledged",

@@ -168,13 +168,21 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
             serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
         let Some((actor, token)) = authenticate(&parts, s).await else {
             // The session ended while the form was open: sign in again, then get the form back.
+            // A form with nothing to keep (a button alone) brings back its page instead: its
+            // action takes POST only.
+            let resume = resume_fields(&fields);
+            let next = if resume.is_empty() {
+                super::pages::page_of(&path)
+            } else {
+                path.clone()
+            };
             return Err(super::pages::login_page(
                 s,
                 t,
-                &path,
+                &next,
                 StatusCode::UNAUTHORIZED,
                 Some(t.t("login-session-ended")),
-                resume_fields(&fields),
+                resume,
             ));
         };
         let given = fields

@@ -167,8 +167,10 @@ backend_tests! {
         let o = t.page(Method::GET, &format!("/engagements/{eid}"), None, None, &[("accept-language", "zh-CN"), ("cookie", &both)]).await;
         assert!(o.text.contains("<html lang=\"en\">") && o.text.contains("Purchase cycle"), "{}", o.text);
         // An open redirect is not a language switch.
-        let r = t.page(Method::GET, "/lang?to=zh-CN&next=//evil.example/x", Some(&s), None, &[]).await;
-        assert_eq!(r.headers.get("location").unwrap(), "/engagements");
+        for evil in ["//evil.example/x", "/%09/evil.example", "/%5Cevil.example", "https://evil.example", "/%0A/evil.example"] {
+            let r = t.page(Method::GET, &format!("/lang?to=zh-CN&next={evil}"), Some(&s), None, &[]).await;
+            assert_eq!(r.headers.get("location").unwrap(), "/engagements", "{evil}");
+        }
         // Errors in Chinese too: a refused transition and a field error.
         let r = t.submit(&format!("/engagements/{eid}/gate/pass"), &s, &[("to_phase", "implementation"), ("reason", "")]).await;
         let r2 = t.page(Method::POST, &format!("/engagements/{eid}/gate/pass"), Some(&s),

@@ -72,8 +72,13 @@ backend_tests! {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
         let r = t.submit(&format!("{path}/estimate/acknowledgement"), &user, &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
-        let list = t.page(Method::GET, &format!("/engagements/{eid}/requirements?priority=must_have"), Some(&user), None, &[]).await;
+        let list = t.page(Method::GET, &format!("/engagements/{eid}/requirements"), Some(&user), None, &[]).await;
         assert!(list.text.contains("REQ-0001") && list.text.contains("3600 EUR") && list.text.contains("100 %"), "{}", list.text);
+        // A filtered list leaves the totals of everything out, and says where they are.
+        let list = t.page(Method::GET, &format!("/engagements/{eid}/requirements?priority=must_have&q=barcode"), Some(&user), None, &[]).await;
+        assert!(list.text.contains("REQ-0001") && !list.text.contains("3600 EUR") && list.text.contains("shown with the unfiltered list"), "{}", list.text);
+        let none = t.page(Method::GET, &format!("/engagements/{eid}/requirements?priority=deferred"), Some(&user), None, &[]).await;
+        assert!(!none.text.contains("REQ-0001") && none.text.contains("No requirement matches."), "{}", none.text);
 
         // Chinese.
         let d = t.page(Method::GET, &path, Some(&user), None, &[("accept-language", "zh-CN")]).await;

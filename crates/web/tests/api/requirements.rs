@@ -95,6 +95,15 @@ backend_tests! {
         assert_eq!(decisions.len(), 2);
         assert_eq!((decisions[1]["priority"].as_str(), decisions[1]["decided_by"]["name"].as_str(), decisions[1]["rationale"].as_str()),
                    (Some("deferred"), Some("c1_bpo person"), Some("c1_bpo decided")));
+        // With If-Match, a decision on an outdated page is refused.
+        let stale = t.call(Method::PUT, &path, Some(&owner), Some(json!({"priority": "must_have", "rationale": "again"})), &[("if-match", "\"2\"")]).await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text);
+        assert_eq!(stale.body["current_version"], 3);
+        // Sorted by priority: the article's order, the undecided last, on both engines.
+        create(&t, &tok, eid, "undecided", "Stability").await;
+        let sorted = t.get(&format!("/api/v1/engagements/{eid}/requirements?sort=priority"), &tok).await;
+        let order: Vec<Value> = sorted.body["items"].as_array().unwrap().iter().map(|i| i["priority"].clone()).collect();
+        assert_eq!(order, [json!("deferred"), Value::Null]);
         // A value that is no priority: 422.
         let bpo = t.login(email("c1_bpo")).await;
         let res = t.call(Method::PUT, &path, Some(&bpo), Some(json!({"priority": "urgent", "rationale": "x"})), &[]).await;
@@ -170,6 +179,16 @@ backend_tests! {
             Some(json!({"effort_days": 5.0, "cost": 4000.0, "currency": "EUR", "feasibility": "feasible", "fit": "standard_process", "basis": "revised after workshop 3"})), &[]).await;
         assert_eq!(res.status, StatusCode::OK);
         assert_eq!(res.body["acknowledged_at"], Value::Null);
+        // Acknowledging what one read: the replaced estimate is refused, the current one taken.
+        let old_at = r.body["estimated_at"].as_str().unwrap().to_string();
+        let new_at = res.body["estimated_at"].as_str().unwrap().to_string();
+        let stale = t.call(Method::POST, &format!("{ack}?estimated_at={}", old_at.replace('+', "%2B")), Some(&tok), None, &[]).await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text);
+        let fresh = t.call(Method::POST, &format!("{ack}?estimated_at={}", new_at.replace('+', "%2B")), Some(&tok), None, &[]).await;
+        assert_eq!(fresh.status, StatusCode::OK, "{}", fresh.text);
+        assert_eq!(fresh.body["effort_days"], 5.0);
+        let trail = t.get(&format!("/api/v1/engagements/{eid}/audit?limit=500"), &tok).await;
+        assert!(trail.text.contains("revised after workshop 3"), "the acknowledged estimate is in the trail");
         // Bad estimates name the field.
         let res = t.call(Method::PUT, &format!("/api/v1/engagements/{eid}/requirements/{}/estimate", ids[0]), Some(&pm),
             Some(json!({"effort_days": -1.0, "cost": 1.0, "currency": "euro", "feasibility": "maybe", "fit": "standard_process", "basis": ""})), &[]).await;
