@@ -67,6 +67,17 @@ impl Base {
             .collect()
     }
 
+    /// Puts a refusal on the page, if there is one, and gives the page's status.
+    pub fn with_error(&mut self, error: Option<(StatusCode, ErrorView)>) -> StatusCode {
+        match error {
+            Some((status, view)) => {
+                self.error = Some(view);
+                status
+            }
+            None => StatusCode::OK,
+        }
+    }
+
     pub fn in_section(&self, s: &str) -> bool {
         self.section == s
     }

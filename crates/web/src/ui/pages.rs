@@ -609,13 +609,7 @@ async fn roles_page(
     };
     let mut b = eng_base(session, &e, &path, "roles");
     b.flash = flash;
-    let status = match error {
-        Some((st, v)) => {
-            b.error = Some(v);
-            st
-        }
-        None => StatusCode::OK,
-    };
+    let status = b.with_error(error);
     let my_side = if a.organisation_id == e.customer.id {
         accord_domain::org::OrgKind::Customer
     } else {
@@ -764,13 +758,7 @@ async fn gate_page(
     };
     let mut b = eng_base(session, &e, &path, "gate");
     b.flash = flash;
-    let status = match error {
-        Some((st, v)) => {
-            b.error = Some(v);
-            st
-        }
-        None => StatusCode::OK,
-    };
+    let status = b.with_error(error);
     render(
         status,
         &GatePage {
@@ -1035,13 +1023,7 @@ async fn account_page(
     let mut b = session.base("/account");
     b.section = "account";
     b.flash = flash;
-    let status = match error {
-        Some((st, v)) => {
-            b.error = Some(v);
-            st
-        }
-        None => StatusCode::OK,
-    };
+    let status = b.with_error(error);
     match s.app.me(&session.actor).await {
         Ok(me) => render(status, &AccountPage { t, b, me }),
         Err(e) => error_page(t, b, &e),
@@ -1096,13 +1078,7 @@ async fn organisation_page(
     let mut b = session.base("/organisation");
     b.section = "organisation";
     b.flash = flash;
-    let status = match error {
-        Some((st, v)) => {
-            b.error = Some(v);
-            st
-        }
-        None => StatusCode::OK,
-    };
+    let status = b.with_error(error);
     let a = &session.actor;
     match s.app.list_users(a, Some(a.organisation_id)).await {
         Ok(users) => render(

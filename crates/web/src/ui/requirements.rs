@@ -182,13 +182,7 @@ async fn list_page(
         done: q.done.clone(),
     }
     .message(t);
-    let status = match error {
-        Some((st, v)) => {
-            b.error = Some(v);
-            st
-        }
-        None => StatusCode::OK,
-    };
+    let status = b.with_error(error);
     let offset = q.offset.max(0);
     let prev = (offset > 0).then(|| q.at(eid, (offset - PAGE).max(0)));
     let next = page.next_cursor.as_ref().map(|_| q.at(eid, offset + PAGE));
@@ -385,13 +379,7 @@ async fn detail_page(
     versions.reverse();
     let mut b = super::pages::eng_base(session, &e, &path, "requirements");
     b.flash = flash;
-    let status = match error {
-        Some((st, v)) => {
-            b.error = Some(v);
-            st
-        }
-        None => StatusCode::OK,
-    };
+    let status = b.with_error(error);
     let is_partner = a.organisation_id == e.partner.id;
     let is_customer = a.organisation_id == e.customer.id;
     render(
