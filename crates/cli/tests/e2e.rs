@@ -480,6 +480,38 @@ async fn stored_xss_payloads_stay_text_in_every_page() {
         .find(|u| u["email"] == "grace.kim@northwind-bio.example")
         .unwrap()["id"]
         .clone();
+    // And 500 generated ones: each payload inside the contexts an injection tries to break out of.
+    let wrappers = [
+        ("\"><", ">"),
+        ("'>", "<b>"),
+        ("</textarea>", "<textarea>"),
+        ("<!--", "-->"),
+        ("</p><p>", "</p>"),
+        ("]]>", "<![CDATA["),
+        ("</title>", ""),
+        ("`${", "}`"),
+        ("<div title=\"", "\">"),
+    ];
+    let generated: Vec<String> = wrappers
+        .iter()
+        .flat_map(|(before, after)| {
+            payloads
+                .iter()
+                .map(move |p| format!("{before}{p}{after} #g"))
+        })
+        .take(500)
+        .collect();
+    assert_eq!(generated.len(), 500);
+    for g in &generated {
+        let (st, body) = api(
+            &addr,
+            "POST",
+            &format!("/api/v1/engagements/{eid}/notes"),
+            Some(&tok),
+            &serde_json::json!({"record_type": "engagement", "record_id": eid, "body": g}),
+        );
+        assert_eq!(st, 201, "{body}");
+    }
     for (i, p) in payloads.iter().enumerate() {
         let (st, body) = api(
             &addr,
@@ -591,6 +623,16 @@ async fn stored_xss_payloads_stay_text_in_every_page() {
             seen >= visible,
             "{page}: only {seen} payloads shown as text"
         );
+        if page.is_empty() {
+            let seen = generated
+                .iter()
+                .filter(|g| shown.contains(g.trim()))
+                .count();
+            assert_eq!(
+                seen, 500,
+                "the overview shows every generated payload as text"
+            );
+        }
     }
     c.close().await.unwrap();
 }

@@ -274,6 +274,20 @@ const KNOWN_MESSAGES: &[(&str, &str)] = &[
         "msg-first-signature",
         "the first signature of a session needs your e-mail as well as your password",
     ),
+    ("msg-area-required", "a functional area manager must name the area they manage"),
+    ("msg-area-refused", "only a functional area manager names an area, not a {}"),
+    ("msg-unknown-role", "unknown role {}"),
+    ("msg-account-disabled", "the account is disabled"),
+    ("msg-no-such-user", "no such user in this engagement's organisations"),
+    ("msg-area-unknown", "is not an area of this engagement; its areas are: {}"),
+    ("msg-area-none", "is not an area of this engagement: it has none yet (assign a functional area manager first)"),
+    ("msg-not-member", "is not an active member of the customer or the partner of this engagement"),
+    ("msg-number", "must be a number"),
+    ("msg-one-of", "must be one of {}"),
+    ("msg-effort", "must be a number of days from 0 to 100000"),
+    ("msg-cost", "must be an amount from 0 to 1000000000000"),
+    ("msg-currency", "must be a three-letter ISO 4217 code such as EUR"),
+    ("msg-phase", "must be purchase, implementation or operations"),
 ];
 
 /// Matches `msg` against a pattern with `{}` holes; returns the holes' contents.
@@ -411,6 +425,12 @@ mod tests {
         assert!(m.contains("2001") && m.contains("2000"), "{m}");
         assert!(!m.contains("characters"), "{m}");
         assert_eq!(zh.message("something new"), "something new");
+        let m = zh
+            .message("is not an area of this engagement; its areas are: QC laboratory, Stability");
+        assert!(
+            m.starts_with("不是本合作项目") && m.contains("QC laboratory, Stability"),
+            "{m}"
+        );
         assert_eq!(
             Tr::new(Lang::En).message("must not be empty"),
             "must not be empty"

@@ -355,3 +355,19 @@ action-clarification-answer = Question answered
 action-estimate-put = Estimate given
 action-estimate-acknowledge = Estimate acknowledged
 rollup-unfiltered = Totals by priority are shown with the unfiltered list.
+
+## More domain messages
+msg-area-required = a functional area manager must name the area they manage
+msg-area-refused = only a functional area manager names an area, not a { $a }
+msg-unknown-role = unknown role { $a }
+msg-account-disabled = the account is disabled
+msg-no-such-user = no such user in this engagement's organisations
+msg-area-unknown = is not an area of this engagement; its areas are: { $a }
+msg-area-none = is not an area of this engagement: it has none yet (assign a functional area manager first)
+msg-not-member = is not an active member of the customer or the partner of this engagement
+msg-number = must be a number
+msg-one-of = must be one of { $a }
+msg-effort = must be a number of days from 0 to 100000
+msg-cost = must be an amount from 0 to 1000000000000
+msg-currency = must be a three-letter ISO 4217 code such as EUR
+msg-phase = must be purchase, implementation or operations

@@ -348,3 +348,19 @@ action-clarification-answer = 回答问题
 action-estimate-put = 给出估算
 action-estimate-acknowledge = 确认估算
 rollup-unfiltered = 按优先级汇总显示在未筛选的列表中。
+
+## More domain messages
+msg-area-required = 职能区域经理必须指明其负责的区域
+msg-area-refused = 只有职能区域经理需要指明区域，{ $a } 不需要
+msg-unknown-role = 未知角色 { $a }
+msg-account-disabled = 该账户已停用
+msg-no-such-user = 本合作项目的组织中没有该用户
+msg-area-unknown = 不是本合作项目的职能区域；现有区域为：{ $a }
+msg-area-none = 不是本合作项目的职能区域：目前还没有任何区域（请先指定职能区域经理）
+msg-not-member = 不是本合作项目客户或合作伙伴的在职成员
+msg-number = 必须是数字
+msg-one-of = 必须是以下之一：{ $a }
+msg-effort = 必须是 0 到 100000 之间的天数
+msg-cost = 必须是 0 到 1000000000000 之间的金额
+msg-currency = 必须是三个字母的 ISO 4217 货币代码，例如 EUR
+msg-phase = 必须是购买周期、实施周期或运营阶段之一
