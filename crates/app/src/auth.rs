@@ -304,7 +304,7 @@ impl App {
             return Err(Error::Unauthorized("wrong e-mail or password".into()));
         }
         if let Some(h) = &rehash {
-            accord_store::user::set_password_hash(&mut w.tx, user.id, h, now).await?;
+            accord_store::user::set_password_hash(&mut w.tx, user.id, h, now, None).await?;
             user.version += 1;
         }
         accord_store::user::insert_token(&mut w.tx, &t).await?;
@@ -429,6 +429,7 @@ impl App {
             name: user.name,
             email: user.email,
             token_id: Some(t.id),
+            must_change_password: user.must_change_password,
         })
     }
 
@@ -485,6 +486,7 @@ impl App {
             name: user.name,
             email: user.email,
             token_id: None,
+            must_change_password: false,
         })
     }
 }
@@ -552,7 +554,7 @@ impl App {
             .begin(user.organisation_id, ChainKind::Organisation)
             .await?;
         self.attempt_succeeded(&mut w.tx, &attempt).await?;
-        accord_store::user::set_password_hash(&mut w.tx, user.id, &hash, now).await?;
+        accord_store::user::set_password_hash(&mut w.tx, user.id, &hash, now, Some(false)).await?;
         let revoked =
             accord_store::user::revoke_tokens_except(&mut w.tx, user.id, actor.token_id, now)
                 .await?;
@@ -740,7 +742,7 @@ impl App {
                 current_version: Some(current.version),
             });
         }
-        accord_store::user::set_password_hash(&mut w.tx, user.id, &hash, now).await?;
+        accord_store::user::set_password_hash(&mut w.tx, user.id, &hash, now, Some(true)).await?;
         let revoked =
             accord_store::user::revoke_tokens_except(&mut w.tx, user.id, None, now).await?;
         self.audit(

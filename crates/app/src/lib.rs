@@ -139,4 +139,8 @@ pub struct Actor {
     /// The token the caller authenticated with (for logout).
     #[serde(skip)]
     pub token_id: Option<Uuid>,
+    /// An organisation admin set the user's password: until the user chooses their own, they
+    /// may only do that (or sign out).
+    #[serde(skip)]
+    pub must_change_password: bool,
 }

@@ -91,6 +91,7 @@ impl App {
             version: 1,
             created_at: now,
             updated_at: now,
+            must_change_password: false,
         };
         let mut w = self.begin(org.id, ChainKind::Organisation).await?;
         accord_store::user::insert(&mut w.tx, &user).await?;

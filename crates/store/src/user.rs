@@ -17,9 +17,11 @@ pub struct User {
     pub version: i64,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// Set when an organisation admin chose the password: the user must change it first.
+    pub must_change_password: bool,
 }
 
-const COLS: &str = "id, organisation_id, email, name, password_hash, is_org_admin, disabled, version, created_at, updated_at";
+const COLS: &str = "id, organisation_id, email, name, password_hash, is_org_admin, disabled, version, created_at, updated_at, must_change_password";
 
 pub async fn insert(tx: &mut Tx, u: &User) -> Result<()> {
     execute!(tx, |c| {
@@ -87,21 +89,26 @@ pub async fn get_many(tx: &mut Tx, ids: &[Uuid]) -> Result<Vec<User>> {
 }
 
 /// Replaces the password hash (rehash on login, password change).
+/// Replaces a user's password hash; `must_change` sets or clears the must-change flag (`None`
+/// leaves it, as a re-hash at sign-in does).
 pub async fn set_password_hash(
     tx: &mut Tx,
     id: Uuid,
     hash: &str,
     now: OffsetDateTime,
+    must_change: Option<bool>,
 ) -> Result<()> {
     let n = execute!(tx, |c| {
         sqlx::query(
-        "update users set password_hash = $1, version = version + 1, updated_at = $2 where id = $3"
-    )
-    .bind(hash)
-    .bind(now)
-    .bind(id)
-    .execute(c)
-    .await
+            "update users set password_hash = $1, version = version + 1, updated_at = $2, \
+         must_change_password = coalesce($4, must_change_password) where id = $3",
+        )
+        .bind(hash)
+        .bind(now)
+        .bind(id)
+        .bind(must_change)
+        .execute(c)
+        .await
     })?;
     if n == 0 {
         return Err(StoreError::NotFound);

@@ -33,7 +33,8 @@ impl FromRequestParts<AppState> for Caller {
             })
             .map(str::trim);
         if let Some(token) = bearer {
-            return Ok(Caller(state.app.authenticate(token).await?));
+            let actor = state.app.authenticate(token).await?;
+            return must_change_first(parts, actor);
         }
         let cookie_name = crate::ui::session::session_cookie_name(state.web.secure_cookies);
         let Some(token) = crate::ui::session::cookie(&parts.headers, cookie_name) else {
@@ -61,8 +62,25 @@ impl FromRequestParts<AppState> for Caller {
                 )));
             }
         }
-        Ok(Caller(state.app.authenticate(token).await?))
+        let actor = state.app.authenticate(token).await?;
+        must_change_first(parts, actor)
     }
+}
+
+/// A user whose password an admin set may only read who they are, choose their own password, or
+/// sign out, until they have chosen it.
+fn must_change_first(parts: &Parts, actor: Actor) -> Result<Caller, ApiError> {
+    let allowed = matches!(
+        (parts.method.as_str(), parts.uri.path()),
+        ("GET", "/api/v1/me") | ("POST", "/api/v1/me/password") | ("POST", "/api/v1/auth/logout")
+    );
+    if actor.must_change_password && !allowed {
+        return Err(ApiError(Error::Forbidden(
+            "your organisation's admin set your password: choose your own first (POST /api/v1/me/password)"
+                .into(),
+        )));
+    }
+    Ok(Caller(actor))
 }
 
 /// The version a write is based on, from `If-Match: "<version>"`; 428 without it.

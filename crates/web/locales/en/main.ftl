@@ -371,3 +371,4 @@ msg-effort = must be a number of days from 0 to 100000
 msg-cost = must be an amount from 0 to 1000000000000
 msg-currency = must be a three-letter ISO 4217 code such as EUR
 msg-phase = must be purchase, implementation or operations
+done-must-change = An administrator of your organisation set your password: choose your own before you go on.

@@ -271,6 +271,7 @@ async fn login_submit(
                         name: login.user.name.clone(),
                         email: login.user.email.clone(),
                         token_id: None,
+                        must_change_password: false,
                     },
                     accord_app::auth::csrf_token(&login.token),
                 );

@@ -104,6 +104,9 @@ impl FromRequestParts<AppState> for Session {
     async fn from_request_parts(parts: &mut Parts, s: &AppState) -> Result<Self, Response> {
         let lang = Lang::from_request_parts(parts, s).await.unwrap_or(Lang::En);
         match authenticate(parts, s).await {
+            Some((actor, _)) if actor.must_change_password && parts.uri.path() != "/account" => {
+                Err(Redirect::to("/account?done=must-change").into_response())
+            }
             Some((actor, token)) => Ok(Session { actor, token, lang }),
             None => Err(login_redirect(&path_and_query(parts))),
         }
@@ -185,6 +188,11 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
                 resume,
             ));
         };
+        if actor.must_change_password
+            && !matches!(parts.uri.path(), "/account/password" | "/logout")
+        {
+            return Err(Redirect::to("/account?done=must-change").into_response());
+        }
         let given = fields
             .iter()
             .find(|(k, _)| k == "csrf")

@@ -217,3 +217,34 @@ backend_tests! {
         assert!(r.text.contains(&format!("href=\"/engagements/{}/gate\"", w.engagement)));
     }
 }
+
+backend_tests! {
+    async fn a_password_set_by_an_admin_must_be_changed_first(db: TestDb) {
+        let t = TestApp::new(db).await;
+        let w = World::seed(&t).await;
+        let admin = t.login(email("c1_admin")).await;
+        let r = t.post(&format!("/api/v1/users/{}/password", w.users["c1_user"]), &admin,
+            serde_json::json!({"new_password": "set by the admin 2026", "reason": "forgot it"})).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text);
+        let r = t.call(Method::POST, "/api/v1/auth/login", None,
+            Some(serde_json::json!({"email": email("c1_user"), "password": "set by the admin 2026"})), &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let tok = r.body["token"].as_str().unwrap().to_string();
+        // Nothing but who they are, the password change and signing out.
+        assert_eq!(t.get("/api/v1/engagements", &tok).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(t.get("/api/v1/me", &tok).await.status, StatusCode::OK);
+        let page = t.page(Method::GET, &format!("/engagements/{}", w.engagement), Some(&tok), None, &[]).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+        assert_eq!(location(&page), "/account?done=must-change");
+        let account = t.page(Method::GET, "/account?done=must-change", Some(&tok), None, &[]).await;
+        assert!(account.text.contains("choose your own before you go on"), "{}", account.text);
+        let note = t.submit(&format!("/engagements/{}/notes", w.engagement), &tok, &[("body", "x")]).await;
+        assert_eq!(note.status, StatusCode::SEE_OTHER);
+        assert_eq!(location(&note), "/account?done=must-change");
+        // Chosen: everything again.
+        let r = t.submit("/account/password", &tok, &[("current_password", "set by the admin 2026"), ("new_password", "only I know this one")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+        assert_eq!(t.get("/api/v1/engagements", &tok).await.status, StatusCode::OK);
+        assert!(let_in(&t, &tok).await);
+    }
+}
