@@ -774,10 +774,22 @@ impl App {
         engagement_id: Uuid,
         requirement_id: Uuid,
     ) -> Result<Vec<ClarificationView>> {
-        Ok(self
-            .requirement(actor, engagement_id, requirement_id)
-            .await?
-            .clarifications)
+        let mut tx = self.store.read().await?;
+        load_visible(&mut tx, actor, engagement_id).await?;
+        accord_store::requirement::get(&mut tx, engagement_id, requirement_id).await?;
+        let clars = accord_store::requirement::clarifications(&mut tx, requirement_id).await?;
+        let names = names(
+            &mut tx,
+            clars
+                .iter()
+                .flat_map(|c| std::iter::once(c.asked_by).chain(c.answered_by)),
+        )
+        .await?;
+        let now = self.now();
+        Ok(clars
+            .iter()
+            .map(|c| clarification_view(c, &names, now))
+            .collect())
     }
 
     /// Answers an open question; a question already answered is refused (409).

@@ -2,7 +2,7 @@
 //! audit-trail checks with their exit codes. Storage-facing tests run on both backends.
 
 use accord_test_support::{backend_tests, TempDir};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Output, Stdio};
 
@@ -112,16 +112,7 @@ fn serve(db: &str, key: &std::path::Path) -> (std::process::Child, String) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split_whitespace().next())
-        .expect("listening line")
-        .to_string();
+    let addr = accord_test_support::listening_addr(&mut server);
     (server, addr)
 }
 

@@ -9,7 +9,7 @@
 //! (`docs/screenshots/` holds the ones the suite made).
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -63,16 +63,7 @@ fn start_server(dir: &std::path::Path) -> (Kill, String) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split_whitespace().next())
-        .expect("listening line")
-        .to_string();
+    let addr = accord_test_support::listening_addr(&mut child);
     (Kill(child), addr)
 }
 

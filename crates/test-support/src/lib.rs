@@ -54,6 +54,20 @@ pub struct TestDb {
     pg_drop: Option<(String, String)>,
 }
 
+/// The address an `accord serve` child prints on its first line (`... http://ADDR ...`).
+pub fn listening_addr(server: &mut std::process::Child) -> String {
+    use std::io::BufRead;
+    let mut line = String::new();
+    std::io::BufReader::new(server.stdout.take().expect("piped stdout"))
+        .read_line(&mut line)
+        .expect("the listening line");
+    line.split("http://")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .expect("listening line")
+        .to_string()
+}
+
 /// A temporary directory removed on drop.
 pub struct TempDir(pub std::path::PathBuf);
 

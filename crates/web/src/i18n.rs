@@ -177,7 +177,7 @@ impl Tr {
 
     /// A coded value (`prefix-value`), or the value itself when no message names it.
     pub fn code(&self, prefix: &str, value: &str) -> String {
-        let key = format!("{prefix}-{}", value.replace('_', "-"));
+        let key = format!("{prefix}-{}", value.replace(['.', '_'], "-"));
         if self.has(&key) {
             self.t(&key)
         } else {
@@ -192,32 +192,17 @@ impl Tr {
 
     /// A field's label, for error messages.
     pub fn field(&self, field: &str) -> String {
-        let key = format!("field-{}", field.replace('_', "-"));
-        if self.has(&key) {
-            self.t(&key)
-        } else {
-            field.to_string()
-        }
+        self.code("field", field)
     }
 
     /// An audit action (`role.assign`) as words.
     pub fn action(&self, action: &str) -> String {
-        let key = format!("action-{}", action.replace(['.', '_'], "-"));
-        if self.has(&key) {
-            self.t(&key)
-        } else {
-            action.to_string()
-        }
+        self.code("action", action)
     }
 
     /// A kind of record, as the audit trail names it.
     pub fn record(&self, record_type: &str) -> String {
-        let key = format!("record-{}", record_type.replace('_', "-"));
-        if self.has(&key) {
-            self.t(&key)
-        } else {
-            record_type.to_string()
-        }
+        self.code("record", record_type)
     }
 
     /// A validation message of the domain, translated when it is one we know; the English
