@@ -184,7 +184,10 @@ pub(crate) async fn gate_content(
         &required_pairs(tx, e.id).await?,
         &holders(tx, e.id).await?,
     );
-    let content = rules::content(&checklist, &gaps);
+    let mut content = rules::content(&checklist, &gaps);
+    if to == Phase::Implementation {
+        content.extend(crate::purchase::gate_criteria(tx, e.id).await?);
+    }
     let canonical = serde_json::json!({
         "engagement_id": e.id,
         "cycle": e.cycle,
@@ -244,7 +247,7 @@ pub(crate) async fn evaluate_gate(tx: &mut Tx, e: &Engagement) -> Result<GateVie
     let criteria: Vec<CriterionView> = all
         .into_iter()
         .map(|c| CriterionView {
-            editable: c.id != rules::ROLES_COVERED && c.id != rules::SIGNED_OFF,
+            editable: versions.contains_key(&c.id),
             version: versions.get(&c.id).copied(),
             id: c.id,
             text: c.text,

@@ -5,13 +5,17 @@
 
 pub mod audit;
 pub mod auth;
+mod check;
 pub mod engagement;
 mod error;
 pub mod esign;
+pub mod knowledge;
 pub mod note;
 pub mod org;
+pub mod purchase;
 pub mod requirement;
 pub mod role;
+pub mod trace;
 pub mod views;
 
 pub use error::{Error, FieldError, Result, UnmetCriterion};
@@ -143,4 +147,13 @@ pub struct Actor {
     /// may only do that (or sign out).
     #[serde(skip)]
     pub must_change_password: bool,
+}
+
+/// A field that may be absent (leave it), `null` (clear it) or a value (set it).
+pub fn double_option<'de, D, T>(d: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    Ok(Some(serde::Deserialize::deserialize(d)?))
 }

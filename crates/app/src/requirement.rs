@@ -195,7 +195,7 @@ pub struct RollupView {
     pub standard_process_share: Option<f64>,
 }
 
-fn check_one_of(field: &str, value: &str, allowed: &[&str]) -> Result<()> {
+pub(crate) fn check_one_of(field: &str, value: &str, allowed: &[&str]) -> Result<()> {
     if allowed.contains(&value) {
         Ok(())
     } else {
@@ -214,7 +214,10 @@ fn requirement_snapshot(r: &Requirement) -> serde_json::Value {
     })
 }
 
-async fn names(tx: &mut Tx, ids: impl IntoIterator<Item = Uuid>) -> Result<HashMap<Uuid, String>> {
+pub(crate) async fn names(
+    tx: &mut Tx,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, String>> {
     let mut ids: Vec<Uuid> = ids.into_iter().collect();
     ids.sort_unstable();
     ids.dedup();
@@ -225,7 +228,7 @@ async fn names(tx: &mut Tx, ids: impl IntoIterator<Item = Uuid>) -> Result<HashM
         .collect())
 }
 
-fn person(names: &HashMap<Uuid, String>, id: Uuid) -> PersonRef {
+pub(crate) fn person(names: &HashMap<Uuid, String>, id: Uuid) -> PersonRef {
     PersonRef {
         id,
         name: names.get(&id).cloned().unwrap_or_default(),
@@ -263,7 +266,7 @@ pub(crate) async fn areas(tx: &mut Tx, engagement_id: Uuid) -> Result<Vec<String
     Ok(out)
 }
 
-async fn check_area(tx: &mut Tx, engagement_id: Uuid, area: &str) -> Result<String> {
+pub(crate) async fn check_area(tx: &mut Tx, engagement_id: Uuid, area: &str) -> Result<String> {
     let area = validate::text("functional_area", area, 200)?;
     let known = areas(tx, engagement_id).await?;
     if known.iter().any(|a| a == &area) {
@@ -284,7 +287,7 @@ async fn check_area(tx: &mut Tx, engagement_id: Uuid, area: &str) -> Result<Stri
     }
 }
 
-async fn check_owner(
+pub(crate) async fn check_owner(
     tx: &mut Tx,
     e: &accord_store::engagement::Engagement,
     owner: Uuid,
@@ -306,7 +309,7 @@ async fn check_owner(
 
 /// Whether `actor` has decision authority over priorities in `area`: its functional area
 /// manager, or a business process owner of the engagement.
-async fn has_authority(
+pub(crate) async fn has_authority(
     tx: &mut Tx,
     actor: &Actor,
     engagement_id: Uuid,
@@ -430,6 +433,85 @@ impl App {
         patch: RequirementPatch,
     ) -> Result<RequirementView> {
         let (mut w, e) = self.write_engagement(actor, engagement_id).await?;
+        let r = self
+            .patch_requirement(&mut w, actor, &e, id, expected, &patch, None)
+            .await?;
+        let names = names(&mut w.tx, r.owner_id).await?;
+        w.commit().await?;
+        Ok(view(&r, &names))
+    }
+
+    /// Gives a selection of requirements the same functional area, owner or status in one
+    /// transaction: each changed requirement gets its own version and audit event; if any was
+    /// changed since it was read (or any value is refused), none is.
+    pub async fn bulk_update_requirements(
+        &self,
+        actor: &Actor,
+        engagement_id: Uuid,
+        selection: &[(Uuid, i64)],
+        patch: RequirementPatch,
+    ) -> Result<Vec<RequirementView>> {
+        if selection.is_empty() {
+            return Err(Error::invalid("items", "select at least one requirement"));
+        }
+        if selection.len() > 500 {
+            return Err(Error::invalid(
+                "items",
+                format!("{} selected; at most 500 at once", selection.len()),
+            ));
+        }
+        if patch.title.is_some()
+            || patch.statement.is_some()
+            || patch.rationale.is_some()
+            || patch.source.is_some()
+        {
+            return Err(Error::invalid(
+                "items",
+                "a bulk edit changes only the functional area, owner or status",
+            ));
+        }
+        if patch.functional_area.is_none() && patch.owner_id.is_none() && patch.status.is_none() {
+            return Err(Error::invalid(
+                "items",
+                "say what to change: functional_area, owner_id or status",
+            ));
+        }
+        let (mut w, e) = self.write_engagement(actor, engagement_id).await?;
+        let mut out = Vec::new();
+        for (id, version) in selection {
+            let r = match self
+                .patch_requirement(&mut w, actor, &e, *id, *version, &patch, Some("bulk edit"))
+                .await
+            {
+                Err(Error::NotFound) => {
+                    return Err(Error::invalid(
+                        "items",
+                        format!("{id} is not a requirement of this engagement"),
+                    ))
+                }
+                other => other?,
+            };
+            out.push(r);
+        }
+        let names = names(&mut w.tx, out.iter().filter_map(|r| r.owner_id)).await?;
+        w.commit().await?;
+        Ok(out.iter().map(|r| view(r, &names)).collect())
+    }
+
+    /// Applies `patch` to requirement `id` read at version `expected` inside an open write: a
+    /// new version and an audit event when anything changed.
+    #[allow(clippy::too_many_arguments)]
+    async fn patch_requirement(
+        &self,
+        w: &mut WriteTx,
+        actor: &Actor,
+        e: &accord_store::engagement::Engagement,
+        id: Uuid,
+        expected: i64,
+        patch: &RequirementPatch,
+        reason: Option<&str>,
+    ) -> Result<Requirement> {
+        let engagement_id = e.id;
         let before = accord_store::requirement::get(&mut w.tx, engagement_id, id).await?;
         if before.version != expected {
             return Err(Error::Stale {
@@ -437,46 +519,13 @@ impl App {
             });
         }
         let mut r = before.clone();
-        let mut errors = Vec::new();
-        let mut set =
-            |field: &str, slot: &mut String, value: &Option<String>, max: usize, required: bool| {
-                if let Some(v) = value {
-                    let checked = if required {
-                        validate::text(field, v, max)
-                    } else {
-                        validate::optional_text(field, v, max)
-                    };
-                    match checked {
-                        Ok(v) => *slot = v,
-                        Err(e) => errors.extend(Error::from(e).field_errors()),
-                    }
-                }
-            };
-        set("title", &mut r.title, &patch.title, 200, true);
-        set(
-            "statement",
-            &mut r.statement,
-            &patch.statement,
-            10_000,
-            true,
-        );
-        set(
-            "rationale",
-            &mut r.rationale,
-            &patch.rationale,
-            5_000,
-            false,
-        );
-        set("source", &mut r.source, &patch.source, 500, false);
-        if let Some(s) = &patch.status {
-            match check_one_of("status", s, &STATUSES) {
-                Ok(()) => r.status = s.clone(),
-                Err(e) => errors.extend(e.field_errors()),
-            }
-        }
-        if !errors.is_empty() {
-            return Err(Error::Validation(errors));
-        }
+        let mut c = crate::check::Check::default();
+        c.set_text("title", &mut r.title, &patch.title, 200);
+        c.set_text("statement", &mut r.statement, &patch.statement, 10_000);
+        c.set_optional("rationale", &mut r.rationale, &patch.rationale, 5_000);
+        c.set_optional("source", &mut r.source, &patch.source, 500);
+        c.set_one_of("status", &mut r.status, &patch.status, &STATUSES);
+        c.finish()?;
         if let Some(a) = &patch.functional_area {
             if a.trim() != r.functional_area {
                 r.functional_area = check_area(&mut w.tx, engagement_id, a).await?;
@@ -484,20 +533,19 @@ impl App {
         }
         if let Some(o) = patch.owner_id {
             if let Some(o) = o {
-                check_owner(&mut w.tx, &e, o).await?;
+                check_owner(&mut w.tx, e, o).await?;
             }
             r.owner_id = o;
         }
         if r == before {
-            let names = names(&mut w.tx, r.owner_id).await?;
-            return Ok(view(&r, &names));
+            return Ok(r);
         }
         r.version += 1;
         r.updated_at = self.now();
         accord_store::requirement::update(&mut w.tx, &r, expected).await?;
-        self.write_version(&mut w, actor, &r).await?;
+        self.write_version(w, actor, &r).await?;
         self.audit(
-            &mut w,
+            w,
             AuditEntry {
                 actor: Some(actor.user_id),
                 action: "requirement.update",
@@ -505,13 +553,11 @@ impl App {
                 record_id: Some(r.id),
                 before: Some(snapshot(&before)),
                 after: Some(snapshot(&r)),
-                reason: None,
+                reason,
             },
         )
         .await?;
-        let names = names(&mut w.tx, r.owner_id).await?;
-        w.commit().await?;
-        Ok(view(&r, &names))
+        Ok(r)
     }
 
     /// A page of the engagement's requirements.

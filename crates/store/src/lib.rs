@@ -11,11 +11,14 @@ pub mod audit;
 pub mod dialect;
 pub mod engagement;
 mod error;
+pub mod knowledge;
 pub mod note;
 pub mod org;
+pub mod purchase;
 pub mod requirement;
 pub mod role;
 pub mod signature;
+pub mod trace;
 pub mod user;
 
 pub use error::StoreError;

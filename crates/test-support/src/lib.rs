@@ -577,6 +577,51 @@ impl World {
         }
     }
 
+    /// Gives engagement `eid` an objective and has its executive sponsor (`c1_sponsor`, who
+    /// must hold that role there) approve every proposed one, as the gate into implementation
+    /// requires.
+    pub async fn approve_business_case(&self, t: &TestApp, eid: Uuid) {
+        let sponsor = t.actor(email("c1_sponsor")).await;
+        t.app
+            .create_objective(
+                &sponsor,
+                eid,
+                accord_app::purchase::NewObjective {
+                    outcome: "Faster batch release".into(),
+                    metric: "Median days from sampling to release".into(),
+                    baseline: "12".into(),
+                    target: "7".into(),
+                    value_by: "2027-06-30".into(),
+                    serves: "Supply reliability".into(),
+                    owner_id: None,
+                },
+            )
+            .await
+            .expect("objective");
+        for o in t
+            .app
+            .list_objectives(&sponsor, eid)
+            .await
+            .expect("objectives")
+        {
+            if o.status == "proposed" {
+                t.app
+                    .update_objective(
+                        &sponsor,
+                        eid,
+                        o.id,
+                        o.version,
+                        accord_app::purchase::ObjectivePatch {
+                            status: Some("approved".into()),
+                            ..Default::default()
+                        },
+                    )
+                    .await
+                    .expect("approve objective");
+            }
+        }
+    }
+
     /// Assigns `role` to `short` in the world's engagement, as their organisation's admin.
     pub async fn assign(&self, t: &TestApp, short: &str, role: &str, area: Option<&str>) -> Uuid {
         let admin = if short.starts_with("v_") {

@@ -96,6 +96,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::esign::routes())
         .merge(api::note::routes())
         .merge(api::requirement::routes())
+        .merge(api::purchase::routes())
+        .merge(api::knowledge::routes())
+        .merge(api::trace::routes())
         .merge(api::audit::routes())
         .split_for_parts()
 }

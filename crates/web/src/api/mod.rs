@@ -4,10 +4,13 @@ pub mod audit;
 pub mod auth;
 pub mod engagement;
 pub mod esign;
+pub mod knowledge;
 pub mod note;
 pub mod org;
+pub mod purchase;
 pub mod requirement;
 pub mod role;
+pub mod trace;
 
 use crate::error::Problem;
 use axum::http::{header, HeaderValue, StatusCode};

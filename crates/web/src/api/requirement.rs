@@ -22,6 +22,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_requirements, create_requirement))
         .routes(routes!(rollup))
+        .routes(routes!(bulk_update))
         .routes(routes!(get_requirement, update_requirement))
         .routes(routes!(versions))
         .routes(routes!(list_clarifications, ask))
@@ -376,4 +377,57 @@ async fn rollup(
     Path(eid): Path<Uuid>,
 ) -> ApiResult<Json<RollupView>> {
     Ok(Json(s.app.requirement_rollup(&a, eid).await?))
+}
+
+/// A requirement of a bulk edit at the version it was read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Selected {
+    pub id: Uuid,
+    pub version: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkUpdate {
+    /// The selection (at most 500), each at the version it was read.
+    pub items: Vec<Selected>,
+    pub functional_area: Option<String>,
+    /// `null` clears the owner.
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub owner_id: Option<Option<Uuid>>,
+    pub status: Option<String>,
+}
+
+/// Give a selection the same functional area, owner or status: one transaction, a new version
+/// and an audit event per changed requirement; 409 naming none changed if any was changed since
+/// it was read.
+#[utoipa::path(post, path = "/api/v1/engagements/{eid}/requirements/bulk", tag = "requirements", params(("eid" = Uuid, Path)), request_body = BulkUpdate,
+    responses((status = 200, body = Page<RequirementView>), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn bulk_update(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path(eid): Path<Uuid>,
+    JsonBody(b): JsonBody<BulkUpdate>,
+) -> ApiResult<Json<Page<RequirementView>>> {
+    let selection: Vec<(Uuid, i64)> = b.items.iter().map(|i| (i.id, i.version)).collect();
+    let items = s
+        .app
+        .bulk_update_requirements(
+            &a,
+            eid,
+            &selection,
+            RequirementPatch {
+                functional_area: b.functional_area,
+                owner_id: b.owner_id,
+                status: b.status,
+                ..Default::default()
+            },
+        )
+        .await?;
+    Ok(Json(Page {
+        items,
+        next_cursor: None,
+    }))
 }

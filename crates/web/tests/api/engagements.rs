@@ -122,8 +122,9 @@ backend_tests! {
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
         assert_eq!(r.headers["content-type"], "application/problem+json");
         let unmet: Vec<&str> = r.body["unmet_criteria"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
-        assert_eq!(unmet.len(), 4, "two checklist items, the role criterion and the sign-off: {unmet:?}");
+        assert_eq!(unmet.len(), 5, "two checklist items, the role criterion, the business case and the sign-off: {unmet:?}");
         assert!(unmet.contains(&"roles-covered"));
+        assert!(unmet.contains(&"objectives-approved"));
         assert_eq!(t.audit_count().await, before, "a refused transition writes nothing");
 
         // Skipping a phase is refused whatever the gate says.
@@ -136,8 +137,9 @@ backend_tests! {
         w.assign(&t, "c1_sysadmin", "system_administrator", None).await;
         let r = t.post(&format!("/api/v1/engagements/{eid}/transitions"), &sponsor, json!({"to_phase": "implementation", "reason": "go"})).await;
         let unmet: Vec<&str> = r.body["unmet_criteria"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
-        assert_eq!(unmet.len(), 4, "the functional area manager is still missing: {}", r.text);
+        assert_eq!(unmet.len(), 5, "the functional area manager is still missing: {}", r.text);
         w.assign(&t, "c1_fam", "functional_area_manager", Some("QC laboratory")).await;
+        w.approve_business_case(&t, eid).await;
         satisfy_checklist(&t, &sponsor, eid).await;
         assert_eq!(t.get(&format!("/api/v1/engagements/{eid}/gate"), &sponsor).await.body["ready"], true);
 

@@ -23,6 +23,21 @@ const INVENTORY: &[&str] = &[
     "PUT /api/v1/engagements/{eid}/requirements/{rid}/priority",
     "PUT /api/v1/engagements/{eid}/requirements/{rid}/estimate",
     "POST /api/v1/engagements/{eid}/requirements/{rid}/estimate/acknowledgement",
+    "POST /api/v1/engagements/{eid}/requirements/bulk",
+    "POST /api/v1/engagements/{eid}/objectives",
+    "PATCH /api/v1/engagements/{eid}/objectives/{id}",
+    "POST /api/v1/engagements/{eid}/procurement-steps",
+    "PATCH /api/v1/engagements/{eid}/procurement-steps/{id}",
+    "POST /api/v1/engagements/{eid}/insights",
+    "PATCH /api/v1/engagements/{eid}/insights/{id}",
+    "POST /api/v1/engagements/{eid}/glossary",
+    "PATCH /api/v1/engagements/{eid}/glossary/{id}",
+    "POST /api/v1/engagements/{eid}/glossary/{id}/acknowledgements",
+    "POST /api/v1/engagements/{eid}/sessions",
+    "POST /api/v1/engagements/{eid}/sessions/{id}/requirements",
+    "POST /api/v1/engagements/{eid}/links",
+    "POST /api/v1/engagements/{eid}/conflicts",
+    "POST /api/v1/engagements/{eid}/conflicts/{id}/resolution",
     "POST /api/v1/engagements",
     "PATCH /api/v1/engagements/{eid}",
     "DELETE /api/v1/engagements/{eid}",
@@ -53,6 +68,9 @@ async fn sign(t: &TestApp, who: &accord_app::Actor, eid: Uuid) {
 async fn advance(t: &TestApp, w: &World, eid: Uuid, to: &[&str]) {
     let sponsor = t.actor(email("c1_admin")).await;
     for target in to {
+        if *target == "implementation" {
+            w.approve_business_case(t, eid).await;
+        }
         let gate = t.app.gate(&sponsor, eid).await.unwrap();
         for c in gate.criteria.iter().filter(|c| c.editable && !c.met) {
             let patch = CriterionPatch {
@@ -76,7 +94,6 @@ async fn advance(t: &TestApp, w: &World, eid: Uuid, to: &[&str]) {
             .await
             .unwrap();
     }
-    let _ = w;
 }
 
 backend_tests! {
@@ -133,6 +150,17 @@ backend_tests! {
         let clar = t.app.ask_clarification(&sponsor, eid, req.id, "Which barcode symbologies?").await.unwrap().id.to_string();
         let bpo = t.login(email("c1_bpo")).await;
         let pm = t.login(email("v_pm")).await;
+        let sp = t.login(email("c1_sponsor")).await;
+        let fam = t.actor(email("c1_fam")).await;
+        use accord_app::{knowledge::*, purchase::*, trace::*};
+        let obj = t.app.create_objective(&fam, eid, NewObjective { outcome: "Shorter OOS investigations".into(), metric: "Median days".into(), target: "5".into(), value_by: "2027-03-31".into(), ..Default::default() }).await.unwrap().id.to_string();
+        let step = t.app.create_procurement_step(&fam, eid, NewProcurementStep { customer_step: "Vendor qualification audit".into(), partner_step: "Quality agreement".into(), owner_id: None, due_on: "2027-01-15".into() }).await.unwrap().id.to_string();
+        let ins = t.app.create_insight(&fam, eid, NewInsight { kind: "risk".into(), title: "Key user on leave in Q1".into(), severity: Some("high".into()), ..Default::default() }).await.unwrap().id.to_string();
+        let term = t.app.create_term(&fam, eid, NewTerm { term: "OOS".into(), definition: "Out of specification".into(), ..Default::default() }).await.unwrap().id.to_string();
+        let req2 = t.app.create_requirement(&fam, eid, accord_app::requirement::NewRequirement { title: "Flag OOS".into(), statement: "Flag results outside specification".into(), functional_area: "QC".into(), ..Default::default() }).await.unwrap();
+        let session = t.app.create_session(&fam, eid, NewSession { kind: "workshop".into(), held_at: "2026-11-20".into(), attendee_ids: vec![w.users["c1_fam"], w.users["v_pm"]], ..Default::default() }).await.unwrap().id.to_string();
+        let conflict = t.app.create_conflict(&fam, eid, NewConflict { requirement_a: req.id, requirement_b: req2.id, description: "Both claim the receipt screen".into() }).await.unwrap().id.to_string();
+        let fam_tok = t.login(email("c1_fam")).await;
 
         for route in INVENTORY {
             let before = t.audit_count().await;
@@ -159,6 +187,24 @@ backend_tests! {
                 "PUT /api/v1/engagements/{eid}/requirements/{rid}/priority" => t.call(Method::PUT, &path.replace("{eid}", &eid.to_string()).replace("{rid}", &rid), Some(&bpo), Some(json!({"priority": "must_have", "rationale": "Receipt is the first GMP step"})), &[]).await,
                 "PUT /api/v1/engagements/{eid}/requirements/{rid}/estimate" => t.call(Method::PUT, &path.replace("{eid}", &eid.to_string()).replace("{rid}", &rid), Some(&pm), Some(json!({"effort_days": 4.5, "cost": 3600.0, "currency": "EUR", "feasibility": "feasible", "fit": "configuration", "basis": "Similar receipt flows at two sites"})), &[]).await,
                 "POST /api/v1/engagements/{eid}/requirements/{rid}/estimate/acknowledgement" => t.call(Method::POST, &path.replace("{eid}", &eid.to_string()).replace("{rid}", &rid), Some(&c1), None, &[]).await,
+                "POST /api/v1/engagements/{eid}/requirements/bulk" => {
+                    let cur = t.app.requirement(&fam, eid, req2.id).await.unwrap().requirement.version;
+                    t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"items": [{"id": req2.id, "version": cur}], "status": "in_clarification"})).await
+                }
+                "POST /api/v1/engagements/{eid}/objectives" => t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"outcome": "Right-first-time CoA", "metric": "Share of CoAs reissued", "target": "< 1 %", "value_by": "2027-09-30"})).await,
+                "PATCH /api/v1/engagements/{eid}/objectives/{id}" => t.call(Method::PATCH, &path.replace("{eid}", &eid.to_string()).replace("{id}", &obj), Some(&sp), Some(json!({"status": "approved"})), &[("if-match", "\"1\"")]).await,
+                "POST /api/v1/engagements/{eid}/procurement-steps" => t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"customer_step": "Purchase order", "partner_step": "Order confirmation", "due_on": "2027-02-01"})).await,
+                "PATCH /api/v1/engagements/{eid}/procurement-steps/{id}" => t.call(Method::PATCH, &path.replace("{eid}", &eid.to_string()).replace("{id}", &step), Some(&c1), Some(json!({"status": "done"})), &[("if-match", "\"1\"")]).await,
+                "POST /api/v1/engagements/{eid}/insights" => t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"kind": "opportunity", "title": "Retire the paper logbooks"})).await,
+                "PATCH /api/v1/engagements/{eid}/insights/{id}" => t.call(Method::PATCH, &path.replace("{eid}", &eid.to_string()).replace("{id}", &ins), Some(&c1), Some(json!({"owner_id": w.users["c1_bpo"]})), &[("if-match", "\"1\"")]).await,
+                "POST /api/v1/engagements/{eid}/glossary" => t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"term": "CoA", "definition": "Certificate of analysis"})).await,
+                "PATCH /api/v1/engagements/{eid}/glossary/{id}" => t.call(Method::PATCH, &path.replace("{eid}", &eid.to_string()).replace("{id}", &term), Some(&c1), Some(json!({"synonyms": ["out of specification"]})), &[("if-match", "\"1\"")]).await,
+                "POST /api/v1/engagements/{eid}/glossary/{id}/acknowledgements" => t.call(Method::POST, &path.replace("{eid}", &eid.to_string()).replace("{id}", &term), Some(&pm), None, &[]).await,
+                "POST /api/v1/engagements/{eid}/sessions" => t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"kind": "interview", "held_at": "2026-11-21T09:30", "attendee_ids": [w.users["c1_bpo"]], "requirement_ids": [req.id]})).await,
+                "POST /api/v1/engagements/{eid}/sessions/{id}/requirements" => t.post(&path.replace("{eid}", &eid.to_string()).replace("{id}", &session), &c1, json!({"requirement_ids": [req2.id]})).await,
+                "POST /api/v1/engagements/{eid}/links" => t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"from_id": req2.id, "to_id": req.id, "kind": "depends_on"})).await,
+                "POST /api/v1/engagements/{eid}/conflicts" => t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"requirement_a": req.id, "requirement_b": req2.id, "description": "Different owners for receipt"})).await,
+                "POST /api/v1/engagements/{eid}/conflicts/{id}/resolution" => t.post(&path.replace("{eid}", &eid.to_string()).replace("{id}", &conflict), &fam_tok, json!({"resolution": "Receipt stays with QC"})).await,
                 "POST /api/v1/engagements" => t.post(path, &v, json!({"name": "Third", "product": "ELN", "customer_id": w.c1, "partner_id": w.partner})).await,
                 "PATCH /api/v1/engagements/{eid}" => t.call(Method::PATCH, &path.replace("{eid}", &eid.to_string()), Some(&v), Some(json!({"product": "LIMS 9"})), &[("if-match", "\"1\"")]).await,
                 "DELETE /api/v1/engagements/{eid}" => {
@@ -176,6 +222,7 @@ backend_tests! {
                 }
                 "POST /api/v1/engagements/{eid}/transitions" => {
                     // The criterion added above must be met first; that is its own audited call.
+                    w.approve_business_case(&t, eid).await;
                     let g = t.app.gate(&sponsor, eid).await.unwrap();
                     for c in g.criteria.iter().filter(|c| c.editable && !c.met) {
                         t.app.update_gate_criterion(&sponsor, eid, c.id.parse().unwrap(), c.version.unwrap(), CriterionPatch { met: Some(true), ..Default::default() }).await.unwrap();

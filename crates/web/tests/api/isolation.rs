@@ -32,6 +32,17 @@ backend_tests! {
         let r = t.post(&format!("/api/v1/engagements/{eid}/requirements/{rid}/clarifications"), &c1, json!({"question": format!("{CANARY} question")})).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         let clar = r.body["id"].as_str().unwrap().to_string();
+        let c1_user = w.users["c1_user"];
+        for (route, body) in [
+            ("objectives", json!({"outcome": format!("{CANARY} outcome"), "metric": "m", "target": "t", "value_by": "2027-01-01"})),
+            ("procurement-steps", json!({"customer_step": format!("{CANARY} step"), "partner_step": "p", "due_on": "2027-01-01"})),
+            ("insights", json!({"kind": "risk", "title": format!("{CANARY} risk")})),
+            ("glossary", json!({"term": format!("{CANARY} term"), "definition": "d"})),
+            ("sessions", json!({"kind": "workshop", "title": format!("{CANARY} session"), "held_at": "2027-01-01", "attendee_ids": [c1_user], "requirement_ids": [rid]})),
+        ] {
+            let r = t.post(&format!("/api/v1/engagements/{eid}/{route}"), &c1, body).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{route}: {}", r.text);
+        }
 
         let doc = t.call(Method::GET, "/api/v1/openapi.json", None, None, &[]).await.body;
         let before = t.audit_count().await;
@@ -82,6 +93,21 @@ backend_tests! {
                         "PUT /api/v1/engagements/{eid}/requirements/{rid}/priority" => Some(json!({"priority": "must_have", "rationale": "probe"})),
                         "PUT /api/v1/engagements/{eid}/requirements/{rid}/estimate" => Some(json!({"effort_days": 1.0, "cost": 1.0, "currency": "EUR", "feasibility": "feasible", "fit": "configuration", "basis": "probe"})),
                         "POST /api/v1/engagements/{eid}/requirements/{rid}/estimate/acknowledgement" => None,
+                        "POST /api/v1/engagements/{eid}/requirements/bulk" => Some(json!({"items": [{"id": rid, "version": 1}], "status": "approved"})),
+                        "POST /api/v1/engagements/{eid}/objectives" => Some(json!({"outcome": "probe", "metric": "probe", "target": "probe", "value_by": "2027-01-01"})),
+                        "PATCH /api/v1/engagements/{eid}/objectives/{id}" => Some(json!({"status": "approved"})),
+                        "POST /api/v1/engagements/{eid}/procurement-steps" => Some(json!({"customer_step": "probe", "partner_step": "probe", "due_on": "2027-01-01"})),
+                        "PATCH /api/v1/engagements/{eid}/procurement-steps/{id}" => Some(json!({"status": "done"})),
+                        "POST /api/v1/engagements/{eid}/insights" => Some(json!({"kind": "risk", "title": "probe"})),
+                        "PATCH /api/v1/engagements/{eid}/insights/{id}" => Some(json!({"status": "closed"})),
+                        "POST /api/v1/engagements/{eid}/glossary" => Some(json!({"term": "probe", "definition": "probe"})),
+                        "PATCH /api/v1/engagements/{eid}/glossary/{id}" => Some(json!({"definition": "probe"})),
+                        "POST /api/v1/engagements/{eid}/glossary/{id}/acknowledgements" => None,
+                        "POST /api/v1/engagements/{eid}/sessions" => Some(json!({"kind": "workshop", "held_at": "2027-01-01", "attendee_ids": [w.users["c1_user"]]})),
+                        "POST /api/v1/engagements/{eid}/sessions/{id}/requirements" => Some(json!({"requirement_ids": [rid]})),
+                        "POST /api/v1/engagements/{eid}/links" => Some(json!({"from_id": rid, "to_id": rid, "kind": "refines"})),
+                        "POST /api/v1/engagements/{eid}/conflicts" => Some(json!({"requirement_a": rid, "requirement_b": rid, "description": "probe"})),
+                        "POST /api/v1/engagements/{eid}/conflicts/{id}/resolution" => Some(json!({"resolution": "probe"})),
                         _ if method == "get" || method == "delete" => None,
                         other => panic!("{other}: no probe body; teach this test the route"),
                     };

@@ -102,7 +102,8 @@ backend_tests! {
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
         assert!(r.text.contains("The gate is not passed") && r.text.contains("Approved with an electronic signature"), "{}", r.text);
         assert!(r.text.contains(reason), "the typed reason is kept: {}", r.text);
-        // Meet the checklist through its forms.
+        // The business case is approved by the sponsor; then meet the checklist through its forms.
+        w.approve_business_case(&t, eid).await;
         let gate = t.app.gate(&t.actor(email("c1_admin")).await, eid).await.unwrap();
         for c in gate.criteria.iter().filter(|c| c.editable && !c.met) {
             let v = c.version.unwrap().to_string();
