@@ -649,6 +649,45 @@ impl App {
     }
 }
 
+impl App {
+    /// The requirements named by their keys (`REQ-0001, REQ-0007`, any separator and case), as
+    /// people type them in a form; a 422 on `field` names the keys that are not requirements of
+    /// the engagement.
+    pub async fn requirement_ids_by_keys(
+        &self,
+        actor: &Actor,
+        eid: Uuid,
+        keys: &str,
+        field: &str,
+    ) -> Result<Vec<Uuid>> {
+        let mut tx = self.store.read().await?;
+        load_visible(&mut tx, actor, eid).await?;
+        let mut ids = Vec::new();
+        let mut unknown = Vec::new();
+        for k in keys
+            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+            .filter(|k| !k.is_empty())
+            .take(500)
+        {
+            let k = k.to_uppercase();
+            match accord_store::requirement::find_by_key(&mut tx, eid, &k).await? {
+                Some(r) => ids.push(r.id),
+                None => unknown.push(k),
+            }
+        }
+        if !unknown.is_empty() {
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "not requirements of this engagement: {}",
+                    unknown.join(", ")
+                ),
+            ));
+        }
+        Ok(ids)
+    }
+}
+
 /// The requirement `id` of the engagement, or a 422 on `field` when it is not one.
 pub(crate) async fn requirement_of(
     tx: &mut Tx,

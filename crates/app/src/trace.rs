@@ -72,6 +72,8 @@ pub struct ConflictView {
     /// How many days it has been open (until now, or until it was resolved).
     pub open_days: i64,
     pub version: i64,
+    /// Whether the caller may resolve it (decision authority over one of the two areas).
+    pub can_resolve: bool,
 }
 
 fn rref(r: &Requirement) -> RequirementRef {
@@ -113,8 +115,10 @@ fn conflict_view(
     r: &HashMap<Uuid, RequirementRef>,
     n: &HashMap<Uuid, String>,
     now: OffsetDateTime,
+    can_resolve: bool,
 ) -> Option<ConflictView> {
     Some(ConflictView {
+        can_resolve: can_resolve && k.status == "open",
         id: k.id,
         key: k.key.clone(),
         requirement_a: r.get(&k.requirement_a)?.clone(),
@@ -206,9 +210,35 @@ impl App {
         )
         .await?;
         let now = self.now();
+        let roles = accord_store::role::list(&mut tx, eid, false).await?;
+        let mut areas = HashMap::new();
+        for k in &rows {
+            for id in [k.requirement_a, k.requirement_b] {
+                if let std::collections::hash_map::Entry::Vacant(v) = areas.entry(id) {
+                    v.insert(
+                        accord_store::requirement::get(&mut tx, eid, id)
+                            .await?
+                            .functional_area,
+                    );
+                }
+            }
+        }
+        let authority = |area: &String| {
+            roles.iter().any(|a| {
+                a.user_id == actor.user_id
+                    && (a.role == "business_process_owner"
+                        || (a.role == "functional_area_manager"
+                            && a.functional_area.as_ref() == Some(area)))
+            })
+        };
         Ok(rows
             .iter()
-            .filter_map(|k| conflict_view(k, &r, &n, now))
+            .filter_map(|k| {
+                let can = [k.requirement_a, k.requirement_b]
+                    .iter()
+                    .any(|id| areas.get(id).is_some_and(authority));
+                conflict_view(k, &r, &n, now, can)
+            })
             .collect())
     }
 
@@ -250,10 +280,12 @@ impl App {
         accord_store::trace::save_conflict(&mut w.tx, &k, 0).await?;
         self.audit_record(&mut w, actor, "conflict.create", "conflict", k.id, None, &k)
             .await?;
+        let can = has_authority(&mut w.tx, actor, eid, &a.functional_area).await?
+            || has_authority(&mut w.tx, actor, eid, &b.functional_area).await?;
         w.commit().await?;
         let r = HashMap::from([(a.id, rref(&a)), (b.id, rref(&b))]);
         let n = HashMap::from([(actor.user_id, actor.name.clone())]);
-        conflict_view(&k, &r, &n, now).ok_or(Error::NotFound)
+        conflict_view(&k, &r, &n, now, can).ok_or(Error::NotFound)
     }
 
     /// Resolves an open conflict with a decision: only someone with decision authority over
@@ -310,6 +342,6 @@ impl App {
         let n = names(&mut w.tx, [k.raised_by, actor.user_id]).await?;
         w.commit().await?;
         let r = HashMap::from([(a.id, rref(&a)), (b.id, rref(&b))]);
-        conflict_view(&k, &r, &n, now).ok_or(Error::NotFound)
+        conflict_view(&k, &r, &n, now, false).ok_or(Error::NotFound)
     }
 }

@@ -440,3 +440,17 @@ pub async fn rollup(tx: &mut Tx, engagement_id: Uuid) -> Result<Vec<RollupRow>> 
     .await
     })?)
 }
+
+/// The requirement with `key` (`REQ-0042`) in the engagement.
+pub async fn find_by_key(
+    tx: &mut Tx,
+    engagement_id: Uuid,
+    key: &str,
+) -> Result<Option<Requirement>> {
+    let sql = format!("select {COLS} from requirements where engagement_id = $1 and key = $2");
+    Ok(run!(tx, |c| sqlx::query_as(&sql)
+        .bind(engagement_id)
+        .bind(key)
+        .fetch_optional(c)
+        .await)?)
+}

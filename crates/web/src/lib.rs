@@ -130,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         .merge(
             ui::pages::routes()
                 .merge(ui::requirements::routes())
+                .merge(ui::partnership::routes())
                 // Pages may load this site's stylesheet and submit forms to it; nothing else, and
                 // no script at all, inline or not.
                 .layer(SetResponseHeaderLayer::if_not_present(

@@ -3,6 +3,7 @@
 //! use cases as the JSON API, so the two cannot disagree on a rule.
 
 pub mod pages;
+pub mod partnership;
 pub mod requirements;
 pub mod session;
 
@@ -192,15 +193,29 @@ impl ErrorView {
 /// their authors wrote them.
 pub fn criterion_text(t: Tr, id: &str, text: &str) -> String {
     match id {
-        "roles-covered" | "signed-off" => t.t(&format!("criterion-{id}")),
+        "roles-covered" | "signed-off" | "objectives-approved" | "risks-owned" => {
+            t.t(&format!("criterion-{id}"))
+        }
         _ => text.to_string(),
     }
 }
 
 /// The evidence of a built-in criterion in the page's language.
 pub fn criterion_evidence(t: Tr, id: &str, evidence: &str) -> String {
-    if !matches!(id, "roles-covered" | "signed-off") {
+    if !matches!(
+        id,
+        "roles-covered" | "signed-off" | "objectives-approved" | "risks-owned"
+    ) {
         return evidence.to_string();
+    }
+    if let Some(keys) = evidence.strip_prefix("not approved yet: ") {
+        return t.ta("evidence-objectives-waiting", &[("keys", keys)]);
+    }
+    if let Some(keys) = evidence.strip_prefix("without an owner: ") {
+        return t.ta("evidence-risks-unowned", &[("keys", keys)]);
+    }
+    if let Some(n) = evidence.strip_suffix(" objectives approved") {
+        return t.ta("evidence-objectives-approved", &[("n", n)]);
     }
     if let Some(rest) = evidence.strip_prefix("no holder for: ") {
         let roles = rest
@@ -227,6 +242,8 @@ pub fn criterion_evidence(t: Tr, id: &str, evidence: &str) -> String {
     match evidence {
         "every required role has a holder" => t.t("evidence-all-held"),
         "not signed off yet" => t.t("evidence-not-signed"),
+        "no objectives recorded" => t.t("evidence-no-objectives"),
+        "every open high risk has an owner" => t.t("evidence-risks-owned"),
         e if e.starts_with("an approval given in this phase no longer covers") => {
             t.t("evidence-approval-stale")
         }

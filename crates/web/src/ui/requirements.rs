@@ -6,10 +6,12 @@ use super::session::{PageForm, Session};
 use super::{error_page, render, Base, ErrorView};
 use crate::i18n::Tr;
 use crate::AppState;
+use accord_app::knowledge::{term_segments, Segment, SessionView};
 use accord_app::requirement::{
     NewRequirement, RequirementDetail, RequirementPatch, RequirementView, RollupView, VersionView,
     FEASIBILITIES, FITS, PRIORITIES, STATUSES,
 };
+use accord_app::trace::{ConflictView, LinkView, NewLink, LINK_KINDS};
 use accord_app::views::{EngagementView, UserView};
 use accord_app::Error;
 use askama::Template;
@@ -32,6 +34,11 @@ pub fn routes() -> Router<AppState> {
             "/engagements/{eid}/requirements/{rid}/priority",
             post(priority),
         )
+        .route(
+            "/engagements/{eid}/requirements/{rid}/links",
+            post(add_link),
+        )
+        .route("/engagements/{eid}/requirements/bulk", post(bulk))
         .route(
             "/engagements/{eid}/requirements/{rid}/clarifications",
             post(ask),
@@ -275,9 +282,17 @@ struct DetailPage {
     fields: Vec<(String, String)>,
     /// After a stale edit: (field, what you typed, what is there now) for each field that differs.
     conflict: Vec<(String, String, String)>,
+    /// The statement cut into plain text and glossary terms.
+    statement: Vec<Segment>,
+    links: Vec<LinkView>,
+    conflicts: Vec<ConflictView>,
+    sessions: Vec<SessionView>,
 }
 
 impl DetailPage {
+    fn link_kinds(&self) -> [&'static str; 5] {
+        LINK_KINDS
+    }
     fn statuses(&self) -> [&'static str; 7] {
         STATUSES
     }
@@ -369,10 +384,18 @@ async fn detail_page(
         let versions = s.app.requirement_versions(a, eid, rid).await?;
         let areas = s.app.functional_areas(a, eid).await?;
         let people = s.app.list_users(a, None).await?;
-        Ok::<_, Error>((e, d, versions, areas, people))
+        let terms = s.app.glossary(a, eid).await?;
+        let links = s.app.links(a, eid, Some(rid)).await?;
+        let mut conflicts = s.app.conflicts(a, eid).await?;
+        conflicts.retain(|k| k.requirement_a.id == rid || k.requirement_b.id == rid);
+        let mut sessions = s.app.sessions(a, eid).await?;
+        sessions.retain(|x| x.requirements.iter().any(|r| r.id == rid));
+        Ok::<_, Error>((
+            e, d, versions, areas, people, terms, links, conflicts, sessions,
+        ))
     }
     .await;
-    let (e, d, mut versions, areas, people) = match loaded {
+    let (e, d, mut versions, areas, people, terms, links, conflicts, sessions) = match loaded {
         Ok(x) => x,
         Err(err) => return error_page(t, session.base(&path), &err),
     };
@@ -382,6 +405,7 @@ async fn detail_page(
     let status = b.with_error(error);
     let is_partner = a.organisation_id == e.partner.id;
     let is_customer = a.organisation_id == e.customer.id;
+    let statement = term_segments(&d.requirement.statement, &terms);
     render(
         status,
         &DetailPage {
@@ -396,6 +420,10 @@ async fn detail_page(
             is_customer,
             fields,
             conflict,
+            statement,
+            links,
+            conflicts,
+            sessions,
         },
     )
 }
@@ -688,5 +716,106 @@ async fn acknowledge(
             "estimate-acknowledged",
         ),
         Err(e) => refused(&s, eid, rid, f, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct LinkForm {
+    kind: String,
+    other: String,
+}
+
+/// Links this requirement to another, named by its key.
+async fn add_link(
+    State(s): State<AppState>,
+    Path((eid, rid)): Path<(Uuid, Uuid)>,
+    f: PageForm<LinkForm>,
+) -> Response {
+    let a = &f.session.actor;
+    let r = async {
+        let ids = s
+            .app
+            .requirement_ids_by_keys(a, eid, &f.form.other, "to_id")
+            .await?;
+        let [to] = ids.as_slice() else {
+            return Err(Error::invalid(
+                "to_id",
+                "name one requirement by its key, such as REQ-0001",
+            ));
+        };
+        s.app
+            .create_link(
+                a,
+                eid,
+                NewLink {
+                    from_id: rid,
+                    to_id: *to,
+                    kind: f.form.kind.clone(),
+                },
+            )
+            .await
+    }
+    .await;
+    match r {
+        Ok(_) => done(
+            &format!("/engagements/{eid}/requirements/{rid}"),
+            "link-added",
+        ),
+        Err(e) => refused(&s, eid, rid, f, e).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct BulkForm {
+    #[serde(default)]
+    functional_area: String,
+    #[serde(default)]
+    owner_id: String,
+    #[serde(default)]
+    status: String,
+}
+
+/// Changes the area, owner or status of the requirements ticked on the list, each at the
+/// version the list showed (`sel` = `id:version`).
+async fn bulk(State(s): State<AppState>, Path(eid): Path<Uuid>, f: PageForm<BulkForm>) -> Response {
+    let selection: Vec<(Uuid, i64)> = f
+        .fields
+        .iter()
+        .filter(|(k, _)| k == "sel")
+        .filter_map(|(_, v)| {
+            let (id, version) = v.split_once(':')?;
+            Some((Uuid::parse_str(id).ok()?, version.parse().ok()?))
+        })
+        .collect();
+    let keep = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+    let owner = match f.form.owner_id.trim() {
+        "" => None,
+        "none" => Some(None),
+        id => Some(Uuid::parse_str(id).ok()),
+    };
+    let patch = RequirementPatch {
+        functional_area: keep(&f.form.functional_area),
+        owner_id: owner,
+        status: keep(&f.form.status),
+        ..Default::default()
+    };
+    match s
+        .app
+        .bulk_update_requirements(&f.session.actor, eid, &selection, patch)
+        .await
+    {
+        Ok(_) => done(&format!("/engagements/{eid}/requirements"), "bulk-updated"),
+        Err(e) => {
+            let (st, v) = ErrorView::from_error(Tr::new(f.session.lang), &e);
+            list_page(
+                &s,
+                &f.session,
+                eid,
+                ListQuery::default(),
+                Some((st, v)),
+                f.fields,
+            )
+            .await
+        }
     }
 }

@@ -12,6 +12,7 @@ mod inventory;
 mod isolation;
 mod notes;
 mod pages;
+mod partnership_pages;
 mod purchase_knowledge;
 mod rate_limits;
 mod requirement_pages;
