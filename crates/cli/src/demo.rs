@@ -298,6 +298,7 @@ async fn create(app: &App) -> Result<()> {
             .await?;
         }
         let sponsor = app.operator_actor(plan.roles[0].0).await?;
+        seed_purchase(app, e.id, plan.key, &sponsor).await?;
         for (target, reason) in plan.moves {
             // Each gate's checklist is signed off with evidence before the move.
             let gate = app.gate(&sponsor, e.id).await?;
@@ -350,8 +351,396 @@ async fn create(app: &App) -> Result<()> {
         }
         if plan.key == "NWB-LIMS" {
             seed_requirements(app, e.id).await?;
+            seed_knowledge(app, e.id).await?;
         }
     }
+    Ok(())
+}
+
+/// A date `days` from today, as forms and the API write it.
+fn day(app: &App, days: i64) -> String {
+    (app.now() + time::Duration::days(days)).date().to_string()
+}
+
+/// The purchase cycle of each demo engagement: its business case (approved by the sponsor
+/// where the engagement has moved on), procurement map and insights. NWB-STAB, still in
+/// purchase, shows a gate held by an unapproved objective and an unowned high risk.
+async fn seed_purchase(
+    app: &App,
+    eid: uuid::Uuid,
+    key: &str,
+    sponsor: &accord_app::Actor,
+) -> Result<()> {
+    use accord_app::purchase::{
+        InsightPatch, NewInsight, NewObjective, NewProcurementStep, ObjectivePatch,
+        ProcurementStepPatch,
+    };
+    let person = |email: &'static str| async move { app.operator_actor(email).await };
+    // (outcome, metric, baseline, target, months, serves, approved)
+    let objectives: &[(&str, &str, &str, &str, i64, &str, bool)] = match key {
+        "NWB-LIMS" => &[
+            (
+                "Shorter OOS investigations",
+                "Median days to close a phase I OOS investigation",
+                "14",
+                "7",
+                12,
+                "Right-first-time batch release (Northwind quality strategy 2027)",
+                true,
+            ),
+            (
+                "A paperless QC laboratory",
+                "Share of QC results captured without a paper worksheet",
+                "35 %",
+                "95 %",
+                18,
+                "Northwind digital plant programme",
+                true,
+            ),
+            (
+                "Faster certificates of analysis",
+                "Hours from the last approved result to a signed CoA",
+                "30",
+                "4",
+                9,
+                "Customer service: release to market within one day",
+                true,
+            ),
+        ],
+        "NWB-STAB" => &[(
+            "Stability pulls on time",
+            "Share of stability pulls done within their window",
+            "91 %",
+            "99.5 %",
+            15,
+            "ICH Q1A compliance across all marketed products",
+            false,
+        )],
+        "MER-LIMS" => &[(
+            "Faster batch release",
+            "Median days from sampling to QC release",
+            "11",
+            "6",
+            6,
+            "Meridian supply reliability programme",
+            true,
+        )],
+        _ => &[(
+            "No manual transcription of HPLC results",
+            "Results typed by hand per month",
+            "2,400",
+            "0",
+            9,
+            "Data integrity (ALCOA+) remediation plan",
+            true,
+        )],
+    };
+    for (outcome, metric, baseline, target, months, serves, approved) in objectives {
+        let o = app
+            .create_objective(
+                sponsor,
+                eid,
+                NewObjective {
+                    outcome: (*outcome).into(),
+                    metric: (*metric).into(),
+                    baseline: (*baseline).into(),
+                    target: (*target).into(),
+                    value_by: day(app, months * 30),
+                    serves: (*serves).into(),
+                    owner_id: Some(sponsor.user_id),
+                },
+            )
+            .await?;
+        if *approved {
+            let patch = ObjectivePatch {
+                status: Some("approved".into()),
+                ..Default::default()
+            };
+            app.update_objective(sponsor, eid, o.id, o.version, patch)
+                .await?;
+        }
+    }
+    // (customer step, partner step, due in days, status)
+    let steps: &[(&str, &str, i64, &str)] = match key {
+        "NWB-LIMS" => &[
+            (
+                "Vendor qualification questionnaire",
+                "Security and quality questionnaire answered",
+                -120,
+                "done",
+            ),
+            (
+                "Supplier audit against GAMP 5 and 21 CFR Part 11",
+                "Audit hosted at Helix Labworks, Lyon",
+                -95,
+                "done",
+            ),
+            (
+                "Quality agreement signed",
+                "Quality agreement drafted by Helix QA",
+                -70,
+                "done",
+            ),
+            (
+                "Purchase order issued",
+                "Order confirmed, licences issued",
+                -60,
+                "done",
+            ),
+            (
+                "Validation plan approved by QA",
+                "Validation package (IQ/OQ templates) delivered",
+                -6,
+                "in_progress",
+            ),
+        ],
+        "NWB-STAB" => &[
+            (
+                "Budget approved by the site finance committee",
+                "Quote for the Stability module",
+                -10,
+                "in_progress",
+            ),
+            (
+                "Vendor qualification (existing supplier: delta review)",
+                "Updated quality questionnaire",
+                14,
+                "not_started",
+            ),
+            (
+                "Purchase order issued",
+                "Order confirmed, licences issued",
+                45,
+                "not_started",
+            ),
+        ],
+        _ => &[
+            (
+                "Vendor qualification questionnaire",
+                "Security and quality questionnaire answered",
+                -200,
+                "done",
+            ),
+            (
+                "Purchase order issued",
+                "Order confirmed, licences issued",
+                -150,
+                "done",
+            ),
+        ],
+    };
+    for (customer_step, partner_step, due, status) in steps {
+        let st = app
+            .create_procurement_step(
+                sponsor,
+                eid,
+                NewProcurementStep {
+                    customer_step: (*customer_step).into(),
+                    partner_step: (*partner_step).into(),
+                    owner_id: Some(sponsor.user_id),
+                    due_on: day(app, *due),
+                },
+            )
+            .await?;
+        if *status != "not_started" {
+            let patch = ProcurementStepPatch {
+                status: Some((*status).into()),
+                ..Default::default()
+            };
+            app.update_procurement_step(sponsor, eid, st.id, st.version, patch)
+                .await?;
+        }
+    }
+    // (kind, title, description, severity, owner)
+    let insights: &[(&str, &str, &str, &str, Option<&'static str>)] = match key {
+        "NWB-LIMS" => &[
+            ("opportunity", "Retire the paper logbooks of balances and pH meters", "Instrument connections would remove about 600 manual entries a month.", "medium", Some(HANNAH)),
+            ("limitation", "Stability chambers export CSV only", "The chamber monitoring system has no API; imports are file-based.", "low", None),
+            ("risk", "Only one analyst knows the stability protocols", "If she is absent during migration, protocol set-up stalls.", "high", Some(RAHUL)),
+        ],
+        "NWB-STAB" => &[
+            ("risk", "Chamber mapping data incomplete for two chambers", "Mapping reports for chambers 4 and 7 are from 2019; requalification may be required.", "high", None),
+            ("opportunity", "One stability schedule for both sites", "Basel and Cork keep separate spreadsheets today.", "medium", Some("amelia.hart@northwind-bio.example")),
+        ],
+        _ => &[("limitation", "Validation resources are shared with the ERP upgrade", "QA reviewers are booked at 60 % until Q2.", "medium", None)],
+    };
+    for (kind, title, description, severity, owner) in insights {
+        let owner_id = match owner {
+            Some(email) => Some(person(email).await?.user_id),
+            None => None,
+        };
+        let i = app
+            .create_insight(
+                sponsor,
+                eid,
+                NewInsight {
+                    kind: (*kind).into(),
+                    title: (*title).into(),
+                    description: (*description).into(),
+                    severity: Some((*severity).into()),
+                    owner_id,
+                },
+            )
+            .await?;
+        if *kind == "opportunity" && key == "NWB-LIMS" {
+            let patch = InsightPatch {
+                status: Some("addressed".into()),
+                ..Default::default()
+            };
+            app.update_insight(sponsor, eid, i.id, i.version, patch)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A glossary term of the demo: (term, definition, area, examples, synonyms, language, the
+/// partner people who have read it).
+type DemoTerm<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a [&'a str],
+    &'a str,
+    &'a [&'a accord_app::Actor],
+);
+
+/// NWB-LIMS's glossary (some terms read by the partner, some not), elicitation sessions, trace
+/// links and conflicts.
+async fn seed_knowledge(app: &App, eid: uuid::Uuid) -> Result<()> {
+    use accord_app::knowledge::{NewSession, NewTerm};
+    use accord_app::trace::{NewConflict, NewLink};
+    let hannah = app.operator_actor(HANNAH).await?;
+    let rahul = app.operator_actor(RAHUL).await?;
+    let mei = app.operator_actor(MEI).await?;
+    let tomas = app
+        .operator_actor("tomas.ortega@helix-labworks.example")
+        .await?;
+    // (term, definition, area, examples, synonyms, lang, read by)
+    let terms: &[DemoTerm] = &[
+        ("OOS", "Out of specification: a reportable test result that falls outside the specification limits approved for the product. It starts a phase I laboratory investigation before any retest.", "QC laboratory", "Assay 97.1 % against a specification of 98.0-102.0 %.", &["out-of-specification", "out of specification"], "en", &[&mei, &tomas]),
+        ("CoA", "Certificate of analysis: the document, signed by QC, that lists each test of a released batch with its specification and result.", "QC laboratory", "One CoA per batch and market; the US template adds the USP monograph reference.", &["certificate of analysis"], "en", &[&mei]),
+        ("Phase I investigation", "The laboratory part of an OOS investigation: the analyst and supervisor check for an obvious error (calculation, instrument, sample preparation) before any retest is allowed.", "QC laboratory", "", &[], "en", &[]),
+        ("Stability pull", "Taking the samples of a stability study out of their chamber at a scheduled time point (for example 3, 6, 12 months) within the allowed window.", "Stability", "12-month pull at 25 °C / 60 % RH, window ± 7 days.", &["pull"], "en", &[&mei]),
+        ("留样", "留样（retained sample）：每批产品按规定数量保存的样品，用于有效期内的复检与调查。", "Stability", "每批保留两倍全检量，保存至有效期后一年。", &["retained sample"], "zh-CN", &[]),
+    ];
+    let mut term_ids = Vec::new();
+    for (term, definition, area, examples, synonyms, lang, readers) in terms {
+        let t = app
+            .create_term(
+                &hannah,
+                eid,
+                NewTerm {
+                    term: (*term).into(),
+                    definition: (*definition).into(),
+                    functional_area: (*area).into(),
+                    examples: (*examples).into(),
+                    synonyms: synonyms.iter().map(|s| (*s).into()).collect(),
+                    lang: Some((*lang).into()),
+                },
+            )
+            .await?;
+        for reader in readers.iter() {
+            app.acknowledge_term(reader, eid, t.id).await?;
+        }
+        term_ids.push(t.id);
+    }
+    let key = |k: &'static str| {
+        let app = app.clone();
+        let hannah = hannah.clone();
+        async move {
+            app.requirement_ids_by_keys(&hannah, eid, k, "key")
+                .await
+                .map(|v| v[0])
+        }
+    };
+    let (r1, r2, r3, r4, r5, r6, r7) = (
+        key("REQ-0001").await?,
+        key("REQ-0002").await?,
+        key("REQ-0003").await?,
+        key("REQ-0004").await?,
+        key("REQ-0005").await?,
+        key("REQ-0006").await?,
+        key("REQ-0007").await?,
+    );
+    let at = |days: i64, hour: u8| {
+        let d = (app.now() - time::Duration::days(days)).date();
+        format!("{d}T{hour:02}:00")
+    };
+    app.create_session(
+        &hannah,
+        eid,
+        NewSession {
+            kind: "workshop".into(),
+            title: "QC results, OOS handling and release".into(),
+            held_at: at(40, 9),
+            attendee_ids: vec![hannah.user_id, rahul.user_id, mei.user_id, tomas.user_id],
+            notes: "Walked through SOP QC-017 (OOS) and the release checklist. Agreed that the LIMS blocks release while a phase I investigation is open. Mei to confirm whether the CoA template engine handles market-specific layouts.".into(),
+            requirement_ids: vec![r1, r2, r3, r6],
+        },
+    )
+    .await?;
+    app.create_session(
+        &rahul,
+        eid,
+        NewSession {
+            kind: "interview".into(),
+            title: "Stability study manager".into(),
+            held_at: at(33, 14),
+            attendee_ids: vec![rahul.user_id, mei.user_id],
+            notes: "Pull windows differ per market; trending must show all batches of a product on one chart.".into(),
+            requirement_ids: vec![r5, r7],
+        },
+    )
+    .await?;
+    for (from, to, kind) in [
+        (r2, r1, "depends_on"),
+        (r3, r2, "depends_on"),
+        (r7, r5, "derives_from"),
+        (r6, r3, "refines"),
+        (r4, r2, "depends_on"),
+    ] {
+        app.create_link(
+            &hannah,
+            eid,
+            NewLink {
+                from_id: from,
+                to_id: to,
+                kind: kind.into(),
+            },
+        )
+        .await?;
+    }
+    let resolved = app
+        .create_conflict(
+            &mei,
+            eid,
+            NewConflict {
+                requirement_a: r3,
+                requirement_b: r2,
+                description: "A CoA is generated when the last result is approved, but an open OOS investigation blocks release: which wins when a retest is pending?".into(),
+            },
+        )
+        .await?;
+    app.resolve_conflict(
+        &hannah,
+        eid,
+        resolved.id,
+        "No CoA while any investigation on the batch is open; the CoA is generated when the investigation is closed.",
+        None,
+    )
+    .await?;
+    app.create_conflict(
+        &mei,
+        eid,
+        NewConflict {
+            requirement_a: r5,
+            requirement_b: r1,
+            description: "Stability samples are logged at the chamber, not at receipt: REQ-0001 would make analysts scan them twice.".into(),
+        },
+    )
+    .await?;
     Ok(())
 }
 

@@ -310,6 +310,52 @@ async fn a_new_user_works_through_the_browser() {
     shot(&c, "roles").await;
     assert_labelled(&c, "roles").await;
 
+    // The business case: the gate waits for the sponsor's approval and an owner for the high
+    // risk; the overdue procurement step is flagged.
+    click(&c, "nav.sub a[href$='/purchase']").await;
+    let purchase = text(&c).await;
+    assert!(
+        purchase.contains("Stability pulls on time")
+            && purchase.contains("Overdue by 10 days")
+            && purchase.contains("Open high risk without an owner"),
+        "{purchase}"
+    );
+    shot(&c, "purchase").await;
+    assert_labelled(&c, "purchase").await;
+    c.find(Locator::Css("#os-OBJ-001"))
+        .await
+        .unwrap()
+        .select_by_value("approved")
+        .await
+        .unwrap();
+    click(
+        &c,
+        "form[action*='/purchase/objectives/'] button[type=submit]",
+    )
+    .await;
+    assert!(text(&c).await.contains("The objective was updated."));
+    c.find(Locator::XPath(
+        "//select[@id='io-INS-001']/option[contains(., 'Sofia Rossi')]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    let risk_form = c
+        .find(Locator::XPath(
+            "//select[@id='io-INS-001']/ancestor::form//button",
+        ))
+        .await
+        .unwrap();
+    click_element(&c, risk_form).await;
+    let purchase = text(&c).await;
+    assert!(
+        purchase.contains("The insight was updated.")
+            && !purchase.contains("Open high risk without an owner"),
+        "{purchase}"
+    );
+
     // The gate refuses the move while its criteria are open, and says which.
     click(&c, "nav.sub a[href$='/gate']").await;
     fill(
@@ -400,7 +446,17 @@ async fn a_new_user_works_through_the_browser() {
     // A tablet held upright.
     c.set_window_size(768, 1024).await.unwrap();
     let here = c.current_url().await.unwrap();
-    for sub in ["", "/roles", "/gate", "/audit"] {
+    for sub in [
+        "",
+        "/roles",
+        "/purchase",
+        "/glossary",
+        "/sessions",
+        "/requirements",
+        "/conflicts",
+        "/gate",
+        "/audit",
+    ] {
         let url = here.as_str().trim_end_matches('/').to_string() + sub;
         c.goto(&url).await.unwrap();
         assert_fits(&c, &url).await;
@@ -581,6 +637,48 @@ async fn stored_xss_payloads_stay_text_in_every_page() {
         );
         assert_eq!(st, 201, "{body}");
     }
+    // The business case, the insights register and the glossary, and a requirement whose text
+    // links those glossary terms (each term's definition is a payload too).
+    let mut terms = 0;
+    for p in &payloads {
+        for (route, body) in [
+            (
+                "objectives",
+                serde_json::json!({"outcome": p, "metric": p, "target": "1", "value_by": "2027-01-01"}),
+            ),
+            (
+                "insights",
+                serde_json::json!({"kind": "risk", "title": p, "description": p}),
+            ),
+            (
+                "glossary",
+                serde_json::json!({"term": p.chars().take(100).collect::<String>(), "definition": p}),
+            ),
+        ] {
+            let (st, body) = api(
+                &addr,
+                "POST",
+                &format!("/api/v1/engagements/{eid}/{route}"),
+                Some(&tok),
+                &body,
+            );
+            // Two payloads may fold to the same term: one definition per term.
+            assert!(
+                st == 201 || (route == "glossary" && st == 422),
+                "{route}: {body}"
+            );
+            terms += usize::from(route == "glossary" && st == 201);
+        }
+    }
+    let (st, req) = api(
+        &addr,
+        "POST",
+        &format!("/api/v1/engagements/{eid}/requirements"),
+        Some(&tok),
+        &serde_json::json!({"title": payloads[1], "statement": payloads.join(" · "), "functional_area": payloads[0]}),
+    );
+    assert_eq!(st, 201, "{req}");
+    let rid = req["id"].as_str().unwrap().to_string();
     let (st, body) = api(
         &addr,
         "POST",
@@ -597,7 +695,17 @@ async fn stored_xss_payloads_stay_text_in_every_page() {
     fill(&c, "#email", SPONSOR).await;
     fill(&c, "#password", PASSWORD).await;
     click(&c, "main form button[type=submit]").await;
-    for page in ["", "/roles", "/gate", "/audit"] {
+    let requirement = format!("/requirements/{rid}");
+    for page in [
+        "",
+        "/roles",
+        "/gate",
+        "/audit",
+        "/purchase",
+        "/glossary",
+        "/conflicts",
+        requirement.as_str(),
+    ] {
         c.goto(&format!("{base}/engagements/{eid}{page}"))
             .await
             .unwrap();
@@ -607,6 +715,8 @@ async fn stored_xss_payloads_stay_text_in_every_page() {
         let visible = match page {
             "/audit" => 1,
             "/roles" => 10,
+            "/conflicts" => 0,
+            "/glossary" => terms,
             _ => 60,
         };
         let seen = payloads.iter().filter(|p| shown.contains(p.trim())).count();
@@ -742,5 +852,63 @@ async fn a_requirement_is_written_clarified_and_prioritised() {
     );
     shot(&c, "requirement").await;
     assert_labelled(&c, "requirement").await;
+
+    // The partner's consultant reads a glossary term the customer taught.
+    sign_in_as(&c, &base, "mei.lin@helix-labworks.example").await;
+    click_element(&c, c.find(Locator::LinkText("NWB-LIMS")).await.unwrap()).await;
+    click(&c, "nav.sub a[href$='/glossary']").await;
+    let glossary = text(&c).await;
+    assert!(
+        glossary.contains("Not yet acknowledged by the partner's team")
+            && glossary.contains("Phase I investigation"),
+        "{glossary}"
+    );
+    shot(&c, "glossary").await;
+    assert_labelled(&c, "glossary").await;
+    click(&c, "button[type=submit].secondary").await;
+    assert!(text(&c)
+        .await
+        .contains("Your acknowledgement was recorded."));
+
+    // In requirement text the term is a link whose definition shows on keyboard focus.
+    click(&c, "nav.sub a[href$='/requirements']").await;
+    click_element(&c, c.find(Locator::LinkText("REQ-0002")).await.unwrap()).await;
+    let term = c.find(Locator::Css("a.term")).await.unwrap();
+    let tip = c.find(Locator::Css(".term-def")).await.unwrap();
+    assert!(!tip.is_displayed().await.unwrap(), "hidden until wanted");
+    c.execute("document.querySelector('a.term').focus()", vec![])
+        .await
+        .unwrap();
+    assert!(tip.is_displayed().await.unwrap(), "shown on focus");
+    assert!(
+        tip.text().await.unwrap().contains("Out of specification"),
+        "{}",
+        term.text().await.unwrap()
+    );
+    shot(&c, "term-definition").await;
+    assert_fits(&c, "a requirement with an estimate").await;
+
+    // Sessions and conflicts, as the customer's stability manager sees them.
+    sign_in_as(&c, &base, "rahul.mehta@northwind-bio.example").await;
+    click_element(&c, c.find(Locator::LinkText("NWB-LIMS")).await.unwrap()).await;
+    click(&c, "nav.sub a[href$='/sessions']").await;
+    assert!(text(&c).await.contains("Stability study manager"));
+    shot(&c, "sessions").await;
+    assert_labelled(&c, "sessions").await;
+    click(&c, "nav.sub a[href$='/conflicts']").await;
+    fill(
+        &c,
+        "textarea[name=resolution]",
+        "Stability samples are logged once, at the chamber; REQ-0001 covers receipt from outside only.",
+    )
+    .await;
+    click(&c, "form[action$='/resolution'] button[type=submit]").await;
+    let conflicts = text(&c).await;
+    assert!(
+        conflicts.contains("The conflict was resolved.") && conflicts.contains("Open conflicts: 0"),
+        "{conflicts}"
+    );
+    shot(&c, "conflicts").await;
+    assert_labelled(&c, "conflicts").await;
     c.close().await.unwrap();
 }
