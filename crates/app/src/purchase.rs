@@ -256,7 +256,7 @@ pub(crate) async fn gate_criteria(tx: &mut Tx, engagement_id: Uuid) -> Result<Ve
         .collect();
     let waiting: Vec<&str> = objectives
         .iter()
-        .filter(|o| o.status == "proposed")
+        .filter(|o| o.approved_by.is_none())
         .map(|o| o.key.as_str())
         .collect();
     let objectives_evidence = if objectives.is_empty() {
@@ -401,6 +401,20 @@ impl App {
                 before.value_by,
             );
         let now = self.now();
+        // Value is shown for an objective the sponsor approved; nothing skips the approval.
+        if o.status == "achieved" && before.status != "achieved" && before.status != "approved" {
+            return Err(Error::Refused {
+                detail: format!(
+                    "{} is {}: only an objective the executive sponsor approved can be achieved",
+                    o.key, before.status
+                ),
+                unmet: Vec::new(),
+            });
+        }
+        if o.status == "achieved" && content_changed {
+            // New words are not what was approved and achieved.
+            o.status = "proposed".into();
+        }
         if o.status == "approved" && (before.status != "approved" || content_changed) {
             if p.status.as_deref() == Some("approved") {
                 if !is_sponsor(&mut w.tx, actor, eid).await? {

@@ -88,7 +88,9 @@ backend_tests! {
         let gate = t.get(&format!("/api/v1/engagements/{eid}/gate"), &fam).await.body;
         assert_eq!(criterion(&gate, "objectives-approved")["evidence"], "not approved yet: OBJ-001");
 
-        // Only the executive sponsor approves.
+        // Nothing skips the approval; only the executive sponsor approves.
+        let r = patch(&t, &format!("{base}/{id}"), &fam, 1, json!({"status": "achieved"})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
         let r = patch(&t, &format!("{base}/{id}"), &fam, 1, json!({"status": "approved"})).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
         let r = patch(&t, &format!("{base}/{id}"), &sponsor, 1, json!({"status": "approved"})).await;
