@@ -1,1 +1,5 @@
+//! Interchange with the tools customers and vendors keep requirements in: ReqIF 1.2 (`.reqif`,
+//! `.reqifz`). No database here: readers give a model and warnings, writers take a model.
 #![forbid(unsafe_code)]
+
+pub mod reqif;

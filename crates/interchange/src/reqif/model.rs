@@ -1,0 +1,195 @@
+//! The ReqIF 1.2 model as Accord keeps it: every element the standard names, with the values
+//! written as the source tool wrote them (numbers, dates and booleans stay text), XHTML and tool
+//! extensions as the XML they were, and anything unknown kept verbatim where it was found.
+
+use serde::Serialize;
+
+/// What every identifiable element carries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Identity {
+    pub identifier: String,
+    /// As written, time zone and fractions included; absent in some tools' files.
+    pub last_change: Option<String>,
+    pub long_name: Option<String>,
+    pub desc: Option<String>,
+    /// `ALTERNATIVE-ID/ALTERNATIVE-ID/@IDENTIFIER`.
+    pub alternative_id: Option<String>,
+}
+
+/// XML attributes beyond the ones modelled, by name, sorted (tools order them differently).
+pub type Attrs = Vec<(String, String)>;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Header {
+    pub identifier: String,
+    /// The header's elements (`COMMENT`, `CREATION-TIME`, `REPOSITORY-ID`, `REQ-IF-TOOL-ID`,
+    /// `REQ-IF-VERSION`, `SOURCE-TOOL-ID`, `TITLE`) and their text, in document order.
+    pub fields: Vec<(String, String)>,
+}
+
+impl Header {
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EnumValue {
+    pub id: Identity,
+    pub key: Option<String>,
+    pub other_content: Option<String>,
+}
+
+/// A `DATATYPE-DEFINITION-*`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Datatype {
+    /// `STRING`, `INTEGER`, `REAL`, `BOOLEAN`, `DATE`, `XHTML` or `ENUMERATION`.
+    pub kind: String,
+    pub id: Identity,
+    /// `MAX-LENGTH`, `MIN`, `MAX`, `ACCURACY` and any other XML attribute.
+    pub attrs: Attrs,
+    pub values: Vec<EnumValue>,
+    pub extra: Vec<String>,
+}
+
+/// The content of an `ATTRIBUTE-VALUE-*`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Content {
+    /// `THE-VALUE` of STRING, INTEGER, REAL, BOOLEAN and DATE values, as written.
+    Simple(Option<String>),
+    /// The XHTML fragments of `THE-VALUE` and `THE-ORIGINAL-VALUE`, as XML.
+    Xhtml {
+        value: Option<String>,
+        original: Option<String>,
+    },
+    /// The `ENUM-VALUE-REF`s, in order (several for a multi-valued attribute).
+    Enumeration(Vec<String>),
+}
+
+/// An `ATTRIBUTE-VALUE-*`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Value {
+    pub kind: String,
+    /// The `ATTRIBUTE-DEFINITION-*-REF` it gives a value for.
+    pub definition: String,
+    pub content: Content,
+    /// XML attributes beyond `THE-VALUE`.
+    pub attrs: Attrs,
+}
+
+/// An `ATTRIBUTE-DEFINITION-*`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AttributeDefinition {
+    pub kind: String,
+    pub id: Identity,
+    /// `IS-EDITABLE`, `MULTI-VALUED` and any other XML attribute.
+    pub attrs: Attrs,
+    pub datatype: Option<String>,
+    pub default_value: Option<Value>,
+    pub extra: Vec<String>,
+}
+
+/// A `SPEC-OBJECT-TYPE`, `SPECIFICATION-TYPE`, `SPEC-RELATION-TYPE` or `RELATION-GROUP-TYPE`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SpecType {
+    pub element: String,
+    pub id: Identity,
+    pub attrs: Attrs,
+    pub attributes: Vec<AttributeDefinition>,
+    pub extra: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SpecObject {
+    pub id: Identity,
+    pub attrs: Attrs,
+    pub type_ref: Option<String>,
+    pub values: Vec<Value>,
+    pub extra: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SpecRelation {
+    pub id: Identity,
+    pub attrs: Attrs,
+    pub type_ref: Option<String>,
+    pub source: Option<String>,
+    pub target: Option<String>,
+    pub values: Vec<Value>,
+    pub extra: Vec<String>,
+}
+
+/// A `SPEC-HIERARCHY` node: a place of a spec object in a specification's tree.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Hierarchy {
+    pub id: Identity,
+    /// `IS-TABLE-INTERNAL`, `IS-EDITABLE` and any other XML attribute.
+    pub attrs: Attrs,
+    pub object: Option<String>,
+    pub children: Vec<Hierarchy>,
+    pub extra: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Specification {
+    pub id: Identity,
+    pub attrs: Attrs,
+    pub type_ref: Option<String>,
+    pub values: Vec<Value>,
+    pub children: Vec<Hierarchy>,
+    pub extra: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RelationGroup {
+    pub id: Identity,
+    pub attrs: Attrs,
+    pub type_ref: Option<String>,
+    pub source_specification: Option<String>,
+    pub target_specification: Option<String>,
+    pub relations: Vec<String>,
+    pub extra: Vec<String>,
+}
+
+/// A whole ReqIF document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReqIf {
+    /// The root element's attributes: namespace declarations, `xsi:schemaLocation`, `xml:lang`.
+    pub root_attrs: Attrs,
+    /// The prefix the document writes ReqIF's elements with (`reqif` in `reqif:REQ-IF`), if any.
+    pub prefix: Option<String>,
+    pub header: Header,
+    pub datatypes: Vec<Datatype>,
+    pub spec_types: Vec<SpecType>,
+    pub spec_objects: Vec<SpecObject>,
+    pub spec_relations: Vec<SpecRelation>,
+    pub specifications: Vec<Specification>,
+    pub relation_groups: Vec<RelationGroup>,
+    /// Each `REQ-IF-TOOL-EXTENSION` as the XML it was.
+    pub tool_extensions: Vec<String>,
+    /// Elements the standard does not name, as the XML they were, in the container they were in.
+    pub extra: Vec<String>,
+}
+
+/// Something the reader could not take as it was, and what it did instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub line: u64,
+    pub column: u64,
+    /// The element concerned (its tag and identifier when it has one).
+    pub element: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "line {}, column {}: {}: {}",
+            self.line, self.column, self.element, self.message
+        )
+    }
+}

@@ -1,0 +1,801 @@
+//! Reads ReqIF XML into [`ReqIf`]. One pass over the document with quick-xml; each record
+//! (a spec object, a specification...) is first read into a small element tree, then mapped, so
+//! memory holds the model and one record's tree, not the whole document's. What the standard
+//! does not name is kept as the XML it was; what cannot be taken becomes a [`Warning`] with its
+//! line and column, never an abort of the whole file.
+
+use super::model::*;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+use std::collections::HashSet;
+
+/// Why a document cannot be read at all.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ReadError {
+    #[error("not UTF-8 text: {0}")]
+    NotUtf8(String),
+    #[error("line {line}, column {column}: not well-formed XML: {message}")]
+    Xml {
+        line: u64,
+        column: u64,
+        message: String,
+    },
+    #[error("line {line}, column {column}: document type declarations (DTDs) are not accepted")]
+    Dtd { line: u64, column: u64 },
+    #[error("not a ReqIF document: the root element is {0}, not REQ-IF")]
+    NotReqIf(String),
+    #[error("the document ends before {0} is closed (truncated?)")]
+    Truncated(String),
+}
+
+/// A document read, with what could not be taken as it was.
+#[derive(Debug, Clone)]
+pub struct Read {
+    pub reqif: ReqIf,
+    pub warnings: Vec<Warning>,
+}
+
+/// A record's element as read: its name, attributes, children, text and where it is.
+#[derive(Debug, Default)]
+struct Node {
+    name: String,
+    attrs: Vec<(String, String)>,
+    children: Vec<Node>,
+    text: String,
+    /// Byte range of the whole element in the input.
+    start: usize,
+    end: usize,
+}
+
+impl Node {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+    fn child(&self, name: &str) -> Option<&Node> {
+        self.children.iter().find(|c| c.name == name)
+    }
+}
+
+fn local(qname: &[u8]) -> &[u8] {
+    match qname.iter().rposition(|b| *b == b':') {
+        Some(i) => &qname[i + 1..],
+        None => qname,
+    }
+}
+
+struct Parser<'i> {
+    input: &'i str,
+    reader: Reader<&'i [u8]>,
+    warnings: Vec<Warning>,
+    /// (what refers, its position, the kind of thing referred to, the identifier).
+    refs: Vec<(String, usize, &'static str, String)>,
+}
+
+/// Reads a ReqIF document (UTF-8, with or without a byte order mark; default or prefixed
+/// namespace).
+pub fn read(bytes: &[u8]) -> Result<Read, ReadError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| ReadError::NotUtf8(e.to_string()))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().trim_text(true);
+    let mut p = Parser {
+        input: text,
+        reader,
+        warnings: Vec::new(),
+        refs: Vec::new(),
+    };
+    let reqif = p.document()?;
+    p.check_references(&reqif);
+    Ok(Read {
+        reqif,
+        warnings: p.warnings,
+    })
+}
+
+/// Line and column (1-based, in characters) of a byte offset.
+fn line_col(input: &str, pos: usize) -> (u64, u64) {
+    let pos = pos.min(input.len());
+    let before = &input.as_bytes()[..pos];
+    let line = before.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = input.get(line_start..pos).map_or(0, |s| s.chars().count()) as u64 + 1;
+    (line, column)
+}
+
+enum Ev<'i> {
+    Start(BytesStart<'i>, usize),
+    Empty(BytesStart<'i>, usize),
+    Text(String),
+    End,
+    Eof,
+}
+
+impl<'i> Parser<'i> {
+    fn pos(&self) -> usize {
+        usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX)
+    }
+
+    fn xml_error(&self, e: impl std::fmt::Display) -> ReadError {
+        let at = usize::try_from(self.reader.error_position()).unwrap_or(0);
+        let (line, column) = line_col(self.input, at);
+        ReadError::Xml {
+            line,
+            column,
+            message: e.to_string(),
+        }
+    }
+
+    fn warn(&mut self, pos: usize, element: String, message: impl Into<String>) {
+        let (line, column) = line_col(self.input, pos);
+        self.warnings.push(Warning {
+            line,
+            column,
+            element,
+            message: message.into(),
+        });
+    }
+
+    fn next(&mut self) -> Result<Ev<'i>, ReadError> {
+        loop {
+            let ev = self.reader.read_event().map_err(|e| self.xml_error(e))?;
+            let after = self.pos();
+            return Ok(match ev {
+                Event::Start(e) => {
+                    let start = after.saturating_sub(e.len() + 2);
+                    Ev::Start(e, start)
+                }
+                Event::Empty(e) => {
+                    let start = after.saturating_sub(e.len() + 3);
+                    Ev::Empty(e, start)
+                }
+                Event::End(_) => Ev::End,
+                Event::Text(t) => {
+                    Ev::Text(t.unescape().map_err(|e| self.xml_error(e))?.into_owned())
+                }
+                Event::CData(c) => Ev::Text(String::from_utf8_lossy(&c).into_owned()),
+                Event::DocType(_) => {
+                    let (line, column) = line_col(self.input, after);
+                    return Err(ReadError::Dtd { line, column });
+                }
+                Event::Eof => Ev::Eof,
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => continue,
+            });
+        }
+    }
+
+    fn attrs(
+        &self,
+        e: &BytesStart<'_>,
+        keep_prefix: bool,
+    ) -> Result<Vec<(String, String)>, ReadError> {
+        let mut out = Vec::new();
+        for a in e.attributes() {
+            let a = a.map_err(|err| self.xml_error(err))?;
+            let key = if keep_prefix {
+                a.key.as_ref()
+            } else {
+                local(a.key.as_ref())
+            };
+            let key = String::from_utf8_lossy(key).into_owned();
+            let value = a
+                .unescape_value()
+                .map_err(|err| self.xml_error(err))?
+                .into_owned();
+            out.push((key, value));
+        }
+        Ok(out)
+    }
+
+    /// Reads the element that `e` starts (already consumed) into a [`Node`]. The XHTML of
+    /// `THE-VALUE` and `THE-ORIGINAL-VALUE` elements is kept as text: the XML it was.
+    fn node(&mut self, e: BytesStart<'i>, start: usize, empty: bool) -> Result<Node, ReadError> {
+        let name = String::from_utf8_lossy(local(e.name().as_ref())).into_owned();
+        let attrs = self.attrs(&e, false)?;
+        let mut node = Node {
+            name,
+            attrs,
+            start,
+            ..Default::default()
+        };
+        if empty {
+            node.end = self.pos();
+            return Ok(node);
+        }
+        if node.name == "THE-VALUE" || node.name == "THE-ORIGINAL-VALUE" {
+            let span = self
+                .reader
+                .read_to_end(e.name())
+                .map_err(|err| self.xml_error(err))?;
+            let (a, b) = (
+                usize::try_from(span.start).unwrap_or(0),
+                usize::try_from(span.end).unwrap_or(0),
+            );
+            node.text = self.input.get(a..b).unwrap_or("").trim().to_string();
+            node.end = self.pos();
+            return Ok(node);
+        }
+        loop {
+            match self.next()? {
+                Ev::Start(c, s) => {
+                    let child = self.node(c, s, false)?;
+                    node.children.push(child);
+                }
+                Ev::Empty(c, s) => {
+                    let child = self.node(c, s, true)?;
+                    node.children.push(child);
+                }
+                Ev::Text(t) => node.text.push_str(&t),
+                Ev::End => break,
+                Ev::Eof => return Err(ReadError::Truncated(node.name)),
+            }
+        }
+        node.end = self.pos();
+        Ok(node)
+    }
+
+    fn raw(&self, n: &Node) -> String {
+        self.input.get(n.start..n.end).unwrap_or("").to_string()
+    }
+
+    fn label(n: &Node) -> String {
+        match n.attr("IDENTIFIER") {
+            Some(id) => format!("{} {id}", n.name),
+            None => n.name.clone(),
+        }
+    }
+
+    /// Keeps an element the standard does not name here, and says so.
+    fn keep(&mut self, n: &Node, extra: &mut Vec<String>, parent: &str) {
+        self.warn(
+            n.start,
+            Self::label(n),
+            format!("not part of ReqIF 1.2 inside {parent}; kept verbatim"),
+        );
+        extra.push(self.raw(n));
+    }
+
+    fn document(&mut self) -> Result<ReqIf, ReadError> {
+        let (root, start) = loop {
+            match self.next()? {
+                Ev::Start(e, s) => break (e, s),
+                Ev::Empty(e, _) => {
+                    return Err(ReadError::NotReqIf(
+                        String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+                    ))
+                }
+                Ev::Text(_) => continue,
+                Ev::End | Ev::Eof => return Err(ReadError::NotReqIf("nothing".into())),
+            }
+        };
+        let _ = start;
+        let qname = String::from_utf8_lossy(root.name().as_ref()).into_owned();
+        if local(qname.as_bytes()) != b"REQ-IF" {
+            return Err(ReadError::NotReqIf(qname));
+        }
+        let mut doc = ReqIf {
+            root_attrs: self.attrs(&root, true)?,
+            prefix: qname.split_once(':').map(|(p, _)| p.to_string()),
+            ..Default::default()
+        };
+        loop {
+            match self.next()? {
+                Ev::Start(e, s) => {
+                    let name = local(e.name().as_ref()).to_vec();
+                    match name.as_slice() {
+                        b"CORE-CONTENT" => self.core_content(&mut doc)?,
+                        b"TOOL-EXTENSIONS" => self.tool_extensions(&mut doc)?,
+                        _ => {
+                            let n = self.node(e, s, false)?;
+                            if n.name == "THE-HEADER" {
+                                self.header(&n, &mut doc);
+                            } else {
+                                let mut extra = std::mem::take(&mut doc.extra);
+                                self.keep(&n, &mut extra, "REQ-IF");
+                                doc.extra = extra;
+                            }
+                        }
+                    }
+                }
+                Ev::Empty(e, s) => {
+                    let n = self.node(e, s, true)?;
+                    if !matches!(
+                        n.name.as_str(),
+                        "CORE-CONTENT" | "TOOL-EXTENSIONS" | "THE-HEADER"
+                    ) {
+                        let mut extra = std::mem::take(&mut doc.extra);
+                        self.keep(&n, &mut extra, "REQ-IF");
+                        doc.extra = extra;
+                    }
+                }
+                Ev::Text(_) => {}
+                Ev::End => break,
+                Ev::Eof => return Err(ReadError::Truncated("REQ-IF".into())),
+            }
+        }
+        Ok(doc)
+    }
+
+    fn header(&mut self, n: &Node, doc: &mut ReqIf) {
+        for h in &n.children {
+            if h.name != "REQ-IF-HEADER" {
+                let mut extra = std::mem::take(&mut doc.extra);
+                self.keep(h, &mut extra, "THE-HEADER");
+                doc.extra = extra;
+                continue;
+            }
+            doc.header.identifier = h.attr("IDENTIFIER").unwrap_or("").to_string();
+            for f in &h.children {
+                doc.header.fields.push((f.name.clone(), f.text.clone()));
+            }
+        }
+    }
+
+    fn tool_extensions(&mut self, doc: &mut ReqIf) -> Result<(), ReadError> {
+        loop {
+            match self.next()? {
+                Ev::Start(e, s) => {
+                    let n = self.node(e, s, false)?;
+                    doc.tool_extensions.push(self.raw(&n));
+                }
+                Ev::Empty(e, s) => {
+                    let n = self.node(e, s, true)?;
+                    doc.tool_extensions.push(self.raw(&n));
+                }
+                Ev::Text(_) => {}
+                Ev::End => return Ok(()),
+                Ev::Eof => return Err(ReadError::Truncated("TOOL-EXTENSIONS".into())),
+            }
+        }
+    }
+
+    /// `CORE-CONTENT/REQ-IF-CONTENT`, section by section, record by record.
+    fn core_content(&mut self, doc: &mut ReqIf) -> Result<(), ReadError> {
+        let mut depth = 0;
+        loop {
+            match self.next()? {
+                Ev::Start(e, s) => {
+                    let name = String::from_utf8_lossy(local(e.name().as_ref())).into_owned();
+                    if depth == 0 && name == "REQ-IF-CONTENT" {
+                        depth = 1;
+                        continue;
+                    }
+                    if depth == 1 && SECTIONS.contains(&name.as_str()) {
+                        self.section(&name, doc)?;
+                        continue;
+                    }
+                    let n = self.node(e, s, false)?;
+                    let mut extra = std::mem::take(&mut doc.extra);
+                    self.keep(&n, &mut extra, "REQ-IF-CONTENT");
+                    doc.extra = extra;
+                }
+                Ev::Empty(e, s) => {
+                    let n = self.node(e, s, true)?;
+                    if !SECTIONS.contains(&n.name.as_str()) && n.name != "REQ-IF-CONTENT" {
+                        let mut extra = std::mem::take(&mut doc.extra);
+                        self.keep(&n, &mut extra, "REQ-IF-CONTENT");
+                        doc.extra = extra;
+                    }
+                }
+                Ev::Text(_) => {}
+                Ev::End => {
+                    if depth == 1 {
+                        depth = 0;
+                    } else {
+                        return Ok(());
+                    }
+                }
+                Ev::Eof => return Err(ReadError::Truncated("CORE-CONTENT".into())),
+            }
+        }
+    }
+
+    fn section(&mut self, section: &str, doc: &mut ReqIf) -> Result<(), ReadError> {
+        loop {
+            let n = match self.next()? {
+                Ev::Start(e, s) => self.node(e, s, false)?,
+                Ev::Empty(e, s) => self.node(e, s, true)?,
+                Ev::Text(_) => continue,
+                Ev::End => return Ok(()),
+                Ev::Eof => return Err(ReadError::Truncated(section.into())),
+            };
+            match (section, n.name.as_str()) {
+                ("DATATYPES", name) if name.starts_with("DATATYPE-DEFINITION-") => {
+                    let d = self.datatype(&n);
+                    doc.datatypes.push(d);
+                }
+                (
+                    "SPEC-TYPES",
+                    "SPEC-OBJECT-TYPE"
+                    | "SPECIFICATION-TYPE"
+                    | "SPEC-RELATION-TYPE"
+                    | "RELATION-GROUP-TYPE",
+                ) => {
+                    let t = self.spec_type(&n);
+                    doc.spec_types.push(t);
+                }
+                ("SPEC-OBJECTS", "SPEC-OBJECT") => {
+                    let o = self.spec_object(&n);
+                    doc.spec_objects.push(o);
+                }
+                ("SPEC-RELATIONS", "SPEC-RELATION") => {
+                    let r = self.spec_relation(&n);
+                    doc.spec_relations.push(r);
+                }
+                ("SPECIFICATIONS", "SPECIFICATION") => {
+                    let s = self.specification(&n);
+                    doc.specifications.push(s);
+                }
+                ("SPEC-RELATION-GROUPS", "RELATION-GROUP") => {
+                    let g = self.relation_group(&n);
+                    doc.relation_groups.push(g);
+                }
+                _ => {
+                    let mut extra = std::mem::take(&mut doc.extra);
+                    self.keep(&n, &mut extra, section);
+                    doc.extra = extra;
+                }
+            }
+        }
+    }
+
+    /// The identity of an identifiable element and its other XML attributes.
+    fn identity(&mut self, n: &Node) -> (Identity, Attrs) {
+        let mut id = Identity::default();
+        let mut attrs = Vec::new();
+        for (k, v) in &n.attrs {
+            match k.as_str() {
+                "IDENTIFIER" => id.identifier = v.clone(),
+                "LAST-CHANGE" => id.last_change = Some(v.clone()),
+                "LONG-NAME" => id.long_name = Some(v.clone()),
+                "DESC" => id.desc = Some(v.clone()),
+                _ => attrs.push((k.clone(), v.clone())),
+            }
+        }
+        attrs.sort();
+        if id.identifier.is_empty() {
+            self.warn(n.start, n.name.clone(), "has no IDENTIFIER");
+        }
+        if let Some(alt) = n.child("ALTERNATIVE-ID") {
+            id.alternative_id = alt
+                .child("ALTERNATIVE-ID")
+                .and_then(|a| a.attr("IDENTIFIER"))
+                .map(str::to_string);
+        }
+        (id, attrs)
+    }
+
+    /// The text of `n/CONTAINER/*-REF` (the first), remembered to check that it resolves.
+    fn reference(&mut self, n: &Node, container: &str, kind: &'static str) -> Option<String> {
+        let r = n.child(container)?.children.first()?;
+        let id = r.text.trim().to_string();
+        self.refs.push((Self::label(n), r.start, kind, id.clone()));
+        Some(id)
+    }
+
+    fn datatype(&mut self, n: &Node) -> Datatype {
+        let (id, attrs) = self.identity(n);
+        let mut d = Datatype {
+            kind: n
+                .name
+                .trim_start_matches("DATATYPE-DEFINITION-")
+                .to_string(),
+            id,
+            attrs,
+            ..Default::default()
+        };
+        for c in &n.children {
+            match c.name.as_str() {
+                "ALTERNATIVE-ID" => {}
+                "SPECIFIED-VALUES" if d.kind == "ENUMERATION" => {
+                    for v in &c.children {
+                        if v.name != "ENUM-VALUE" {
+                            self.keep(v, &mut d.extra, "SPECIFIED-VALUES");
+                            continue;
+                        }
+                        let (vid, _) = self.identity(v);
+                        let embedded = v
+                            .child("PROPERTIES")
+                            .and_then(|p| p.child("EMBEDDED-VALUE"));
+                        d.values.push(EnumValue {
+                            id: vid,
+                            key: embedded.and_then(|e| e.attr("KEY")).map(str::to_string),
+                            other_content: embedded
+                                .and_then(|e| e.attr("OTHER-CONTENT"))
+                                .map(str::to_string),
+                        });
+                    }
+                }
+                _ => self.keep(c, &mut d.extra, &n.name.clone()),
+            }
+        }
+        d
+    }
+
+    fn values(&mut self, n: &Node, extra: &mut Vec<String>) -> Vec<Value> {
+        let mut out = Vec::new();
+        let Some(values) = n.child("VALUES") else {
+            return out;
+        };
+        for v in &values.children {
+            match self.value(v) {
+                Some(value) => out.push(value),
+                None => self.keep(v, extra, "VALUES"),
+            }
+        }
+        out
+    }
+
+    fn value(&mut self, v: &Node) -> Option<Value> {
+        let kind = v.name.strip_prefix("ATTRIBUTE-VALUE-")?.to_string();
+        let definition = match v.child("DEFINITION").and_then(|d| d.children.first()) {
+            Some(r) => {
+                let id = r.text.trim().to_string();
+                self.refs
+                    .push((Self::label(v), r.start, "attribute definition", id.clone()));
+                id
+            }
+            None => {
+                self.warn(
+                    v.start,
+                    v.name.clone(),
+                    "has no DEFINITION; kept without one",
+                );
+                String::new()
+            }
+        };
+        let mut attrs: Attrs = v
+            .attrs
+            .iter()
+            .filter(|(k, _)| k != "THE-VALUE")
+            .cloned()
+            .collect();
+        attrs.sort();
+        let content = match kind.as_str() {
+            "XHTML" => Content::Xhtml {
+                value: v.child("THE-VALUE").map(|t| t.text.clone()),
+                original: v.child("THE-ORIGINAL-VALUE").map(|t| t.text.clone()),
+            },
+            "ENUMERATION" => Content::Enumeration(
+                v.child("VALUES")
+                    .map(|vs| {
+                        vs.children
+                            .iter()
+                            .map(|r| r.text.trim().to_string())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            ),
+            _ => Content::Simple(v.attr("THE-VALUE").map(str::to_string)),
+        };
+        Some(Value {
+            kind,
+            definition,
+            content,
+            attrs,
+        })
+    }
+
+    fn spec_type(&mut self, n: &Node) -> SpecType {
+        let (id, attrs) = self.identity(n);
+        let mut t = SpecType {
+            element: n.name.clone(),
+            id,
+            attrs,
+            ..Default::default()
+        };
+        for c in &n.children {
+            match c.name.as_str() {
+                "ALTERNATIVE-ID" => {}
+                "SPEC-ATTRIBUTES" => {
+                    for a in &c.children {
+                        if !a.name.starts_with("ATTRIBUTE-DEFINITION-") {
+                            self.keep(a, &mut t.extra, "SPEC-ATTRIBUTES");
+                            continue;
+                        }
+                        let (aid, aattrs) = self.identity(a);
+                        let mut def = AttributeDefinition {
+                            kind: a
+                                .name
+                                .trim_start_matches("ATTRIBUTE-DEFINITION-")
+                                .to_string(),
+                            id: aid,
+                            attrs: aattrs,
+                            ..Default::default()
+                        };
+                        for ac in &a.children {
+                            match ac.name.as_str() {
+                                "ALTERNATIVE-ID" => {}
+                                "TYPE" => def.datatype = self.reference(a, "TYPE", "datatype"),
+                                "DEFAULT-VALUE" => {
+                                    def.default_value =
+                                        ac.children.first().and_then(|v| self.value(v));
+                                }
+                                _ => self.keep(ac, &mut def.extra, &a.name.clone()),
+                            }
+                        }
+                        t.attributes.push(def);
+                    }
+                }
+                _ => self.keep(c, &mut t.extra, &n.name.clone()),
+            }
+        }
+        t
+    }
+
+    fn spec_object(&mut self, n: &Node) -> SpecObject {
+        let (id, attrs) = self.identity(n);
+        let mut o = SpecObject {
+            id,
+            attrs,
+            ..Default::default()
+        };
+        for c in &n.children {
+            match c.name.as_str() {
+                "ALTERNATIVE-ID" => {}
+                "TYPE" => o.type_ref = self.reference(n, "TYPE", "spec object type"),
+                "VALUES" => {
+                    let mut extra = std::mem::take(&mut o.extra);
+                    o.values = self.values(n, &mut extra);
+                    o.extra = extra;
+                }
+                _ => self.keep(c, &mut o.extra, "SPEC-OBJECT"),
+            }
+        }
+        o
+    }
+
+    fn spec_relation(&mut self, n: &Node) -> SpecRelation {
+        let (id, attrs) = self.identity(n);
+        let mut r = SpecRelation {
+            id,
+            attrs,
+            ..Default::default()
+        };
+        for c in &n.children {
+            match c.name.as_str() {
+                "ALTERNATIVE-ID" => {}
+                "TYPE" => r.type_ref = self.reference(n, "TYPE", "spec relation type"),
+                "SOURCE" => r.source = self.reference(n, "SOURCE", "spec object"),
+                "TARGET" => r.target = self.reference(n, "TARGET", "spec object"),
+                "VALUES" => {
+                    let mut extra = std::mem::take(&mut r.extra);
+                    r.values = self.values(n, &mut extra);
+                    r.extra = extra;
+                }
+                _ => self.keep(c, &mut r.extra, "SPEC-RELATION"),
+            }
+        }
+        r
+    }
+
+    fn hierarchy(&mut self, n: &Node) -> Hierarchy {
+        let (id, attrs) = self.identity(n);
+        let mut h = Hierarchy {
+            id,
+            attrs,
+            ..Default::default()
+        };
+        for c in &n.children {
+            match c.name.as_str() {
+                "ALTERNATIVE-ID" => {}
+                "OBJECT" => h.object = self.reference(n, "OBJECT", "spec object"),
+                "CHILDREN" => {
+                    for k in &c.children {
+                        if k.name == "SPEC-HIERARCHY" {
+                            let child = self.hierarchy(k);
+                            h.children.push(child);
+                        } else {
+                            self.keep(k, &mut h.extra, "CHILDREN");
+                        }
+                    }
+                }
+                _ => self.keep(c, &mut h.extra, "SPEC-HIERARCHY"),
+            }
+        }
+        h
+    }
+
+    fn specification(&mut self, n: &Node) -> Specification {
+        let (id, attrs) = self.identity(n);
+        let mut s = Specification {
+            id,
+            attrs,
+            ..Default::default()
+        };
+        for c in &n.children {
+            match c.name.as_str() {
+                "ALTERNATIVE-ID" => {}
+                "TYPE" => s.type_ref = self.reference(n, "TYPE", "specification type"),
+                "VALUES" => {
+                    let mut extra = std::mem::take(&mut s.extra);
+                    s.values = self.values(n, &mut extra);
+                    s.extra = extra;
+                }
+                "CHILDREN" => {
+                    for k in &c.children {
+                        if k.name == "SPEC-HIERARCHY" {
+                            let child = self.hierarchy(k);
+                            s.children.push(child);
+                        } else {
+                            self.keep(k, &mut s.extra, "CHILDREN");
+                        }
+                    }
+                }
+                _ => self.keep(c, &mut s.extra, "SPECIFICATION"),
+            }
+        }
+        s
+    }
+
+    fn relation_group(&mut self, n: &Node) -> RelationGroup {
+        let (id, attrs) = self.identity(n);
+        let mut g = RelationGroup {
+            id,
+            attrs,
+            ..Default::default()
+        };
+        for c in &n.children {
+            match c.name.as_str() {
+                "ALTERNATIVE-ID" => {}
+                "TYPE" => g.type_ref = self.reference(n, "TYPE", "relation group type"),
+                "SOURCE-SPECIFICATION" => {
+                    g.source_specification =
+                        self.reference(n, "SOURCE-SPECIFICATION", "specification")
+                }
+                "TARGET-SPECIFICATION" => {
+                    g.target_specification =
+                        self.reference(n, "TARGET-SPECIFICATION", "specification")
+                }
+                "SPEC-RELATIONS" => {
+                    for r in &c.children {
+                        let id = r.text.trim().to_string();
+                        self.refs
+                            .push((Self::label(n), r.start, "spec relation", id.clone()));
+                        g.relations.push(id);
+                    }
+                }
+                _ => self.keep(c, &mut g.extra, "RELATION-GROUP"),
+            }
+        }
+        g
+    }
+
+    /// Every reference that names nothing in the document becomes a warning at the reference.
+    fn check_references(&mut self, doc: &ReqIf) {
+        let mut known: HashSet<&str> = HashSet::new();
+        known.extend(doc.datatypes.iter().map(|d| d.id.identifier.as_str()));
+        for t in &doc.spec_types {
+            known.insert(t.id.identifier.as_str());
+            known.extend(t.attributes.iter().map(|a| a.id.identifier.as_str()));
+        }
+        known.extend(doc.spec_objects.iter().map(|o| o.id.identifier.as_str()));
+        known.extend(doc.spec_relations.iter().map(|r| r.id.identifier.as_str()));
+        known.extend(doc.specifications.iter().map(|s| s.id.identifier.as_str()));
+        let refs = std::mem::take(&mut self.refs);
+        for (element, pos, kind, id) in refs {
+            if !known.contains(id.as_str()) {
+                self.warn(
+                    pos,
+                    element,
+                    format!("refers to the {kind} {id}, which is not in the document; the reference is kept"),
+                );
+            }
+        }
+    }
+}
+
+/// The record sections of `REQ-IF-CONTENT`.
+const SECTIONS: [&str; 6] = [
+    "DATATYPES",
+    "SPEC-TYPES",
+    "SPEC-OBJECTS",
+    "SPEC-RELATIONS",
+    "SPECIFICATIONS",
+    "SPEC-RELATION-GROUPS",
+];
