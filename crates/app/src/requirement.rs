@@ -206,7 +206,7 @@ pub(crate) fn check_one_of(field: &str, value: &str, allowed: &[&str]) -> Result
     }
 }
 
-fn requirement_snapshot(r: &Requirement) -> serde_json::Value {
+pub(crate) fn snapshot_json(r: &Requirement) -> serde_json::Value {
     serde_json::json!({
         "title": r.title, "statement": r.statement, "rationale": r.rationale,
         "functional_area": r.functional_area, "source": r.source, "owner_id": r.owner_id,
@@ -344,7 +344,7 @@ impl App {
             &Version {
                 requirement_id: r.id,
                 version: r.version,
-                snapshot: requirement_snapshot(r).to_string(),
+                snapshot: snapshot_json(r).to_string(),
                 actor_id: Some(actor.user_id),
                 at: r.updated_at,
             },

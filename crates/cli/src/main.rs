@@ -67,6 +67,14 @@ struct WebArgs {
         default_value_t = 30
     )]
     rate_sign_per_minute: u32,
+    /// The largest ReqIF file an upload may send, in bytes (413 beyond it).
+    #[arg(
+        long,
+        global = true,
+        env = "ACCORD_MAX_IMPORT_BYTES",
+        default_value_t = 512 << 20
+    )]
+    max_import_bytes: usize,
 }
 
 impl WebArgs {
@@ -77,6 +85,7 @@ impl WebArgs {
                 login_per_minute: self.rate_login_per_minute,
                 sign_per_minute: self.rate_sign_per_minute,
             },
+            max_import_bytes: self.max_import_bytes,
         }
     }
 }
@@ -117,6 +126,55 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Bring requirements in from another tool.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Write requirements out for another tool.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import a .reqif or .reqifz into an engagement: one transaction, audited per record.
+    Reqif {
+        file: PathBuf,
+        /// The engagement's key, such as NWB-LIMS.
+        #[arg(long)]
+        engagement: String,
+        /// Who imports (their e-mail): the audit trail names them.
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_user: String,
+        /// The functional area of the new requirements (default: the engagement's only area).
+        #[arg(long)]
+        area: Option<String>,
+        /// Attribute LONG-NAMEs for the title, comma-separated, first found wins.
+        #[arg(long, default_value = "ReqIF.Name,ReqIF.ChapterName")]
+        title_from: String,
+        /// Attribute LONG-NAMEs for the statement.
+        #[arg(long, default_value = "ReqIF.Text,ReqIF.Description")]
+        statement_from: String,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Write an imported ReqIF document back (.reqifz when it has attachments).
+    Reqif {
+        #[arg(long)]
+        engagement: String,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// Who exports (their e-mail).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_user: String,
+        /// The imported document (default: the latest).
+        #[arg(long)]
+        document: Option<uuid::Uuid>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -420,6 +478,135 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::from(1)
             });
         }
+        Command::Import(ImportCommand::Reqif {
+            file,
+            engagement,
+            as_user,
+            area,
+            title_from,
+            statement_from,
+            json,
+        }) => {
+            let bytes =
+                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let app = open(&cli).await?;
+            let actor = app.operator_actor(as_user).await.map_err(app_err)?;
+            let eid = app
+                .engagement_id_by_key(engagement)
+                .await
+                .map_err(app_err)?;
+            let area = match area {
+                Some(a) => a.clone(),
+                None => {
+                    let areas = app.functional_areas(&actor, eid).await.map_err(app_err)?;
+                    match areas.as_slice() {
+                        [one] => one.clone(),
+                        [] => bail!("{engagement} has no functional area yet: assign a functional area manager first"),
+                        many => bail!("{engagement} has several functional areas; choose one with --area: {}", many.join(", ")),
+                    }
+                }
+            };
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "import.reqif".into());
+            let mut opts = accord_app::reqif::ImportOptions::new(&name, &area);
+            let split = |s: &str| {
+                s.split(',')
+                    .map(|x| x.trim().to_string())
+                    .filter(|x| !x.is_empty())
+                    .collect::<Vec<_>>()
+            };
+            opts.title_from = split(title_from);
+            opts.statement_from = split(statement_from);
+            let bar = progress_bar();
+            let started = std::time::Instant::now();
+            let report = app
+                .import_reqif(&actor, eid, &bytes, &opts, |done, total| {
+                    if let Some(b) = &bar {
+                        b.set_length(total as u64);
+                        b.set_position(done as u64);
+                    }
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), e))?;
+            if let Some(b) = bar {
+                b.finish_and_clear();
+            }
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!(
+                    "{}: {} spec objects: {} requirements ({}..{}), {} section headings, {} trace links from {} relations, {} attachments, in {:.2} s",
+                    file.display(),
+                    report.spec_objects,
+                    report.requirements_created,
+                    report.first_key.as_deref().unwrap_or("-"),
+                    report.last_key.as_deref().unwrap_or("-"),
+                    report.sections,
+                    report.links_created,
+                    report.relations,
+                    report.attachments,
+                    started.elapsed().as_secs_f64()
+                );
+                for w in &report.warnings {
+                    let at = if w.document.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{} ", w.document)
+                    };
+                    eprintln!(
+                        "warning: {at}line {}, column {}: {}: {}",
+                        w.line, w.column, w.element, w.message
+                    );
+                }
+            }
+        }
+        Command::Export(ExportCommand::Reqif {
+            engagement,
+            output,
+            as_user,
+            document,
+        }) => {
+            let app = open(&cli).await?;
+            let actor = app.operator_actor(as_user).await.map_err(app_err)?;
+            let eid = app
+                .engagement_id_by_key(engagement)
+                .await
+                .map_err(app_err)?;
+            let id = match document {
+                Some(d) => *d,
+                None => match app
+                    .reqif_documents(&actor, eid)
+                    .await
+                    .map_err(app_err)?
+                    .last()
+                {
+                    Some(d) => d.id,
+                    None => bail!("{engagement} has no imported ReqIF document to write back"),
+                },
+            };
+            let (doc, attachments) = app.export_reqif(&actor, eid, id).await.map_err(app_err)?;
+            let xml = accord_interchange::reqif::write(&doc);
+            let bytes = if attachments.is_empty() {
+                xml.into_bytes()
+            } else {
+                accord_interchange::reqif::zip::pack("export.reqif", xml.as_bytes(), &attachments)?
+            };
+            std::fs::write(output, &bytes)
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            println!(
+                "{} spec objects written to {} ({} bytes{})",
+                doc.spec_objects.len(),
+                output.display(),
+                bytes.len(),
+                if attachments.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} attachments", attachments.len())
+                }
+            );
+        }
         Command::Audit(AuditCommand::Checkpoint { output }) => {
             let app = open_for_audit(&cli).await?;
             let cp = app.checkpoint().await.map_err(app_err)?;
@@ -484,4 +671,19 @@ async fn shutdown_signal() {
         _ = ctrl_c => {}
         _ = term => {}
     }
+}
+
+/// A progress bar on standard error when it is a terminal.
+fn progress_bar() -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let b = indicatif::ProgressBar::new(0);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} spec objects ({eta} left)")
+    {
+        b.set_style(style);
+    }
+    Some(b)
 }

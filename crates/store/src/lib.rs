@@ -15,6 +15,7 @@ pub mod knowledge;
 pub mod note;
 pub mod org;
 pub mod purchase;
+pub mod reqif;
 pub mod requirement;
 pub mod role;
 pub mod signature;

@@ -247,6 +247,7 @@ pub fn test_web_config() -> accord_web::WebConfig {
             login_per_minute: 100_000,
             sign_per_minute: 100_000,
         },
+        max_import_bytes: 64 << 20,
     }
 }
 
@@ -358,6 +359,20 @@ impl TestApp {
             body,
             text,
         }
+    }
+
+    /// A GET whose body is bytes (a download), with its status.
+    pub async fn get_bytes(&self, path: &str, token: &str) -> (StatusCode, Vec<u8>) {
+        let req = Request::builder()
+            .method(Method::GET)
+            .uri(path)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .expect("request");
+        let res = self.router.clone().oneshot(req).await.expect("router");
+        let status = res.status();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        (status, bytes.to_vec())
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Resp {

@@ -32,6 +32,8 @@ pub struct WebConfig {
     /// off only to serve plain HTTP on a host other than this machine's loopback.
     pub secure_cookies: bool,
     pub rate_limits: ratelimit::RateLimits,
+    /// The largest ReqIF upload taken, in bytes (413 beyond it).
+    pub max_import_bytes: usize,
 }
 
 impl Default for WebConfig {
@@ -39,6 +41,7 @@ impl Default for WebConfig {
         Self {
             secure_cookies: true,
             rate_limits: ratelimit::RateLimits::default(),
+            max_import_bytes: 512 << 20,
         }
     }
 }
@@ -99,6 +102,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(api::purchase::routes())
         .merge(api::knowledge::routes())
         .merge(api::trace::routes())
+        .merge(api::interchange::routes())
         .merge(api::audit::routes())
         .split_for_parts()
 }

@@ -3,11 +3,13 @@
 
 pub mod model;
 mod read;
+mod text;
 mod write;
 pub mod zip;
 
 pub use model::*;
 pub use read::{read, Read, ReadError};
+pub use text::xhtml_to_text;
 pub use write::write;
 
 #[cfg(test)]

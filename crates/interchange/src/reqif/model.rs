@@ -2,10 +2,10 @@
 //! written as the source tool wrote them (numbers, dates and booleans stay text), XHTML and tool
 //! extensions as the XML they were, and anything unknown kept verbatim where it was found.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What every identifiable element carries.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
     pub identifier: String,
     /// As written, time zone and fractions included; absent in some tools' files.
@@ -19,7 +19,7 @@ pub struct Identity {
 /// XML attributes beyond the ones modelled, by name, sorted (tools order them differently).
 pub type Attrs = Vec<(String, String)>;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
     pub identifier: String,
     /// The header's elements (`COMMENT`, `CREATION-TIME`, `REPOSITORY-ID`, `REQ-IF-TOOL-ID`,
@@ -36,7 +36,7 @@ impl Header {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnumValue {
     pub id: Identity,
     pub key: Option<String>,
@@ -44,7 +44,7 @@ pub struct EnumValue {
 }
 
 /// A `DATATYPE-DEFINITION-*`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Datatype {
     /// `STRING`, `INTEGER`, `REAL`, `BOOLEAN`, `DATE`, `XHTML` or `ENUMERATION`.
     pub kind: String,
@@ -56,7 +56,7 @@ pub struct Datatype {
 }
 
 /// The content of an `ATTRIBUTE-VALUE-*`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Content {
     /// `THE-VALUE` of STRING, INTEGER, REAL, BOOLEAN and DATE values, as written.
     Simple(Option<String>),
@@ -70,7 +70,7 @@ pub enum Content {
 }
 
 /// An `ATTRIBUTE-VALUE-*`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Value {
     pub kind: String,
     /// The `ATTRIBUTE-DEFINITION-*-REF` it gives a value for.
@@ -81,7 +81,7 @@ pub struct Value {
 }
 
 /// An `ATTRIBUTE-DEFINITION-*`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttributeDefinition {
     pub kind: String,
     pub id: Identity,
@@ -93,7 +93,7 @@ pub struct AttributeDefinition {
 }
 
 /// A `SPEC-OBJECT-TYPE`, `SPECIFICATION-TYPE`, `SPEC-RELATION-TYPE` or `RELATION-GROUP-TYPE`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpecType {
     pub element: String,
     pub id: Identity,
@@ -102,7 +102,7 @@ pub struct SpecType {
     pub extra: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpecObject {
     pub id: Identity,
     pub attrs: Attrs,
@@ -111,7 +111,7 @@ pub struct SpecObject {
     pub extra: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpecRelation {
     pub id: Identity,
     pub attrs: Attrs,
@@ -123,7 +123,7 @@ pub struct SpecRelation {
 }
 
 /// A `SPEC-HIERARCHY` node: a place of a spec object in a specification's tree.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hierarchy {
     pub id: Identity,
     /// `IS-TABLE-INTERNAL`, `IS-EDITABLE` and any other XML attribute.
@@ -133,7 +133,7 @@ pub struct Hierarchy {
     pub extra: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Specification {
     pub id: Identity,
     pub attrs: Attrs,
@@ -143,7 +143,7 @@ pub struct Specification {
     pub extra: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RelationGroup {
     pub id: Identity,
     pub attrs: Attrs,
@@ -155,7 +155,7 @@ pub struct RelationGroup {
 }
 
 /// A whole ReqIF document.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReqIf {
     /// The root element's attributes: namespace declarations, `xsi:schemaLocation`, `xml:lang`.
     pub root_attrs: Attrs,
@@ -175,7 +175,7 @@ pub struct ReqIf {
 }
 
 /// Something the reader could not take as it was, and what it did instead.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
     pub line: u64,
     pub column: u64,

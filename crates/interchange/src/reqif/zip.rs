@@ -79,3 +79,31 @@ pub fn unpack(bytes: &[u8], limit: u64) -> Result<Archive, ZipError> {
     }
     Ok(out)
 }
+
+/// A `.reqifz`: the document under `name` and the attachments under their paths.
+pub fn pack(
+    name: &str,
+    document: &[u8],
+    attachments: &[(String, Vec<u8>)],
+) -> Result<Vec<u8>, ZipError> {
+    use std::io::Write;
+    let err = |path: &str, e: &dyn std::fmt::Display| ZipError::Member {
+        path: path.to_string(),
+        message: e.to_string(),
+    };
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = ::zip::ZipWriter::new(&mut buf);
+        let opts = ::zip::write::SimpleFileOptions::default()
+            .compression_method(::zip::CompressionMethod::Deflated);
+        z.start_file(name, opts).map_err(|e| err(name, &e))?;
+        z.write_all(document).map_err(|e| err(name, &e))?;
+        for (path, bytes) in attachments {
+            z.start_file(path.as_str(), opts)
+                .map_err(|e| err(path, &e))?;
+            z.write_all(bytes).map_err(|e| err(path, &e))?;
+        }
+        z.finish().map_err(|e| err(name, &e))?;
+    }
+    Ok(buf.into_inner())
+}

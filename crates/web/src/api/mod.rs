@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod engagement;
 pub mod esign;
+pub mod interchange;
 pub mod knowledge;
 pub mod note;
 pub mod org;

@@ -24,6 +24,7 @@ const INVENTORY: &[&str] = &[
     "PUT /api/v1/engagements/{eid}/requirements/{rid}/estimate",
     "POST /api/v1/engagements/{eid}/requirements/{rid}/estimate/acknowledgement",
     "POST /api/v1/engagements/{eid}/requirements/bulk",
+    "POST /api/v1/engagements/{eid}/imports/reqif",
     "POST /api/v1/engagements/{eid}/objectives",
     "PATCH /api/v1/engagements/{eid}/objectives/{id}",
     "POST /api/v1/engagements/{eid}/procurement-steps",
@@ -51,6 +52,14 @@ const INVENTORY: &[&str] = &[
     "POST /api/v1/engagements/{eid}/roles",
     "DELETE /api/v1/engagements/{eid}/roles/{id}",
 ];
+
+/// A ReqIF document with one spec object.
+const ONE_OBJECT: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<REQ-IF xmlns="http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"><THE-HEADER><REQ-IF-HEADER IDENTIFIER="h"><TITLE>One</TITLE></REQ-IF-HEADER></THE-HEADER>
+<CORE-CONTENT><REQ-IF-CONTENT><DATATYPES><DATATYPE-DEFINITION-STRING IDENTIFIER="s" MAX-LENGTH="200"/></DATATYPES>
+<SPEC-TYPES><SPEC-OBJECT-TYPE IDENTIFIER="t"><SPEC-ATTRIBUTES><ATTRIBUTE-DEFINITION-STRING IDENTIFIER="n" LONG-NAME="ReqIF.Name"><TYPE><DATATYPE-DEFINITION-STRING-REF>s</DATATYPE-DEFINITION-STRING-REF></TYPE></ATTRIBUTE-DEFINITION-STRING></SPEC-ATTRIBUTES></SPEC-OBJECT-TYPE></SPEC-TYPES>
+<SPEC-OBJECTS><SPEC-OBJECT IDENTIFIER="o"><VALUES><ATTRIBUTE-VALUE-STRING THE-VALUE="Print labels"><DEFINITION><ATTRIBUTE-DEFINITION-STRING-REF>n</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION></ATTRIBUTE-VALUE-STRING></VALUES><TYPE><SPEC-OBJECT-TYPE-REF>t</SPEC-OBJECT-TYPE-REF></TYPE></SPEC-OBJECT></SPEC-OBJECTS>
+</REQ-IF-CONTENT></CORE-CONTENT></REQ-IF>"#;
 
 /// Signs the engagement's current gate off, as `who`, with the app.
 async fn sign(t: &TestApp, who: &accord_app::Actor, eid: Uuid) {
@@ -190,6 +199,22 @@ backend_tests! {
                 "POST /api/v1/engagements/{eid}/requirements/bulk" => {
                     let cur = t.app.requirement(&fam, eid, req2.id).await.unwrap().requirement.version;
                     t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"items": [{"id": req2.id, "version": cur}], "status": "in_clarification"})).await
+                }
+                "POST /api/v1/engagements/{eid}/imports/reqif" => {
+                    // An import is audited per record it creates, plus the document: here one
+                    // spec object (a requirement) and its document.
+                    let r = t.call(Method::POST, &format!("{}?functional_area=QC&name=one.reqif", path.replace("{eid}", &eid.to_string())),
+                        Some(&c1), None, &[]).await;
+                    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "an empty body is not ReqIF: {}", r.text);
+                    assert_eq!(t.audit_count().await, before, "a refused import writes nothing");
+                    let r = t.send(axum::http::Request::builder().method(Method::POST)
+                        .uri(format!("{}?functional_area=QC&name=one.reqif", path.replace("{eid}", &eid.to_string())))
+                        .header("authorization", format!("Bearer {c1}"))
+                        .body(axum::body::Body::from(ONE_OBJECT)).unwrap()).await;
+                    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+                    assert_eq!(r.body["requirements_created"], 1);
+                    assert_eq!(t.audit_count().await - before, 2, "{route}: one requirement and its document");
+                    continue;
                 }
                 "POST /api/v1/engagements/{eid}/objectives" => t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"outcome": "Right-first-time CoA", "metric": "Share of CoAs reissued", "target": "< 1 %", "value_by": "2027-09-30"})).await,
                 "PATCH /api/v1/engagements/{eid}/objectives/{id}" => t.call(Method::PATCH, &path.replace("{eid}", &eid.to_string()).replace("{id}", &obj), Some(&sp), Some(json!({"status": "approved"})), &[("if-match", "\"1\"")]).await,

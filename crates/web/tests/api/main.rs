@@ -15,6 +15,7 @@ mod pages;
 mod partnership_pages;
 mod purchase_knowledge;
 mod rate_limits;
+mod reqif;
 mod requirement_pages;
 mod requirements;
 mod roles;

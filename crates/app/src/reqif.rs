@@ -1,0 +1,534 @@
+//! ReqIF in and out of an engagement (issue 5). An import keeps the whole document (nothing the
+//! source tool wrote is lost) and makes each spec object a requirement of the engagement, in
+//! the order of the document's hierarchy; section headings stay headings; relations between
+//! requirements become trace links. All of it is one transaction with an audit event per
+//! created record. An export writes the document back with what changed in Accord.
+
+use crate::engagement::load_visible;
+use crate::requirement::check_area;
+use crate::{snapshot, Actor, App, AuditEntry, Error, Result};
+use accord_interchange::reqif::{self, zip, Content, ReqIf, SpecObject, Value, Warning};
+use accord_store::requirement::{Requirement, Version};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// How an import maps spec objects onto requirements.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct ImportOptions {
+    /// The file's name, kept with the document.
+    pub name: String,
+    /// The functional area the requirements are filed under (one of the engagement's areas).
+    pub functional_area: String,
+    /// Attributes (by LONG-NAME) whose value becomes the title, first found wins.
+    pub title_from: Vec<String>,
+    /// Attributes whose value becomes the statement, first found wins.
+    pub statement_from: Vec<String>,
+    /// At most this many bytes once a `.reqifz` is inflated.
+    pub max_inflated: u64,
+}
+
+impl ImportOptions {
+    pub fn new(name: &str, functional_area: &str) -> Self {
+        ImportOptions {
+            name: name.to_string(),
+            functional_area: functional_area.to_string(),
+            title_from: vec!["ReqIF.Name".into(), "ReqIF.ChapterName".into()],
+            statement_from: vec!["ReqIF.Text".into(), "ReqIF.Description".into()],
+            max_inflated: 2 << 30,
+        }
+    }
+}
+
+/// A warning of an import, with the archive member it is about.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportWarning {
+    /// The `.reqif` member of a `.reqifz` (empty for a plain `.reqif`).
+    pub document: String,
+    pub line: u64,
+    pub column: u64,
+    pub element: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImportReport {
+    /// One per `.reqif` document taken.
+    pub document_ids: Vec<Uuid>,
+    pub spec_objects: usize,
+    pub requirements_created: usize,
+    /// Spec objects kept as section headings, not requirements.
+    pub sections: usize,
+    pub relations: usize,
+    pub links_created: usize,
+    pub attachments: usize,
+    /// The keys given to the new requirements, first and last.
+    pub first_key: Option<String>,
+    pub last_key: Option<String>,
+    pub warnings: Vec<ImportWarning>,
+}
+
+/// An import document as listed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DocumentView {
+    pub id: Uuid,
+    pub name: String,
+    pub title: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub imported_at: time::OffsetDateTime,
+}
+
+/// The long names of a document's attribute definitions, by identifier.
+fn definition_names(doc: &ReqIf) -> HashMap<&str, &str> {
+    doc.spec_types
+        .iter()
+        .flat_map(|t| &t.attributes)
+        .map(|a| {
+            (
+                a.id.identifier.as_str(),
+                a.id.long_name.as_deref().unwrap_or(""),
+            )
+        })
+        .collect()
+}
+
+/// The text of a value: XHTML as its words, an enumeration as its values' names.
+fn value_text(v: &Value, enum_names: &HashMap<&str, &str>) -> String {
+    match &v.content {
+        Content::Simple(s) => s.clone().unwrap_or_default(),
+        Content::Xhtml { value, .. } => value
+            .as_deref()
+            .map(reqif::xhtml_to_text)
+            .unwrap_or_default(),
+        Content::Enumeration(refs) => refs
+            .iter()
+            .map(|r| enum_names.get(r.as_str()).copied().unwrap_or(r.as_str()))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// The first non-empty value of the attributes named `names`.
+fn attribute(
+    o: &SpecObject,
+    names: &[String],
+    defs: &HashMap<&str, &str>,
+    enums: &HashMap<&str, &str>,
+) -> Option<String> {
+    names.iter().find_map(|n| {
+        o.values
+            .iter()
+            .find(|v| defs.get(v.definition.as_str()) == Some(&n.as_str()))
+            .map(|v| value_text(v, enums).trim().to_string())
+            .filter(|t| !t.is_empty())
+    })
+}
+
+/// The spec objects in reading order: depth first through each specification's hierarchy,
+/// then those no hierarchy places. With each, the section headings above it.
+fn reading_order(doc: &ReqIf) -> Vec<(usize, Vec<String>)> {
+    let index: HashMap<&str, usize> = doc
+        .spec_objects
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.id.identifier.as_str(), i))
+        .collect();
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    fn walk(
+        hs: &[reqif::Hierarchy],
+        index: &HashMap<&str, usize>,
+        path: &mut Vec<String>,
+        seen: &mut HashSet<usize>,
+        out: &mut Vec<(usize, Vec<String>)>,
+    ) {
+        for h in hs {
+            let i = h.object.as_deref().and_then(|o| index.get(o)).copied();
+            if let Some(i) = i {
+                if seen.insert(i) {
+                    out.push((i, path.clone()));
+                }
+            }
+            if !h.children.is_empty() {
+                path.push(h.object.clone().unwrap_or_default());
+                walk(&h.children, index, path, seen, out);
+                path.pop();
+            }
+        }
+    }
+    for s in &doc.specifications {
+        walk(&s.children, &index, &mut Vec::new(), &mut seen, &mut out);
+    }
+    for i in 0..doc.spec_objects.len() {
+        if seen.insert(i) {
+            out.push((i, Vec::new()));
+        }
+    }
+    out
+}
+
+/// Which trace link a relation type's name suggests.
+fn link_kind(type_name: &str) -> &'static str {
+    let n = type_name.to_lowercase();
+    if n.contains("conflict") {
+        "conflicts_with"
+    } else if n.contains("verif") || n.contains("test") || n.contains("validat") {
+        "verifies"
+    } else if n.contains("depend") || n.contains("requires") {
+        "depends_on"
+    } else if n.contains("deriv") || n.contains("satisf") || n.contains("trace") {
+        "derives_from"
+    } else {
+        "refines"
+    }
+}
+
+fn truncate(s: &str, max: usize) -> (String, bool) {
+    if s.chars().count() <= max {
+        (s.to_string(), false)
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        (t, true)
+    }
+}
+
+/// Control characters other than line breaks and tabs are refused by Accord's text fields.
+fn clean(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
+}
+
+impl App {
+    /// Imports a `.reqif` or `.reqifz` into the engagement: one transaction; on any error
+    /// nothing of it is written.
+    pub async fn import_reqif(
+        &self,
+        actor: &Actor,
+        engagement_id: Uuid,
+        bytes: &[u8],
+        opts: &ImportOptions,
+        mut progress: impl FnMut(usize, usize) + Send,
+    ) -> Result<ImportReport> {
+        // Someone who may not see the engagement learns nothing about the file either.
+        {
+            let mut tx = self.store.read().await?;
+            load_visible(&mut tx, actor, engagement_id).await?;
+        }
+        let (documents, attachments) = if zip::is_zip(bytes) {
+            let a = zip::unpack(bytes, opts.max_inflated)
+                .map_err(|e| Error::invalid("file", e.to_string()))?;
+            (a.documents, a.attachments)
+        } else {
+            (vec![(String::new(), bytes.to_vec())], Vec::new())
+        };
+        let mut parsed = Vec::new();
+        for (member, data) in &documents {
+            let r = reqif::read(data).map_err(|e| {
+                let at = if member.is_empty() {
+                    String::new()
+                } else {
+                    format!("{member}: ")
+                };
+                Error::invalid("file", format!("{at}{e}"))
+            })?;
+            parsed.push((member.clone(), r));
+        }
+        let total: usize = parsed.iter().map(|(_, r)| r.reqif.spec_objects.len()).sum();
+        let (mut w, _) = self.write_engagement(actor, engagement_id).await?;
+        let area = check_area(&mut w.tx, engagement_id, &opts.functional_area).await?;
+        let mut seq = accord_store::requirement::next_seq(&mut w.tx, engagement_id).await?;
+        let now = self.now();
+        let mut report = ImportReport {
+            document_ids: Vec::new(),
+            spec_objects: total,
+            requirements_created: 0,
+            sections: 0,
+            relations: 0,
+            links_created: 0,
+            attachments: attachments.len(),
+            first_key: None,
+            last_key: None,
+            warnings: Vec::new(),
+        };
+        let mut done = 0;
+        for (member, read) in parsed {
+            let warn = |w: &Warning| ImportWarning {
+                document: member.clone(),
+                line: w.line,
+                column: w.column,
+                element: w.element.clone(),
+                message: w.message.clone(),
+            };
+            report.warnings.extend(read.warnings.iter().map(warn));
+            let doc = read.reqif;
+            let defs = definition_names(&doc);
+            let enums: HashMap<&str, &str> = doc
+                .datatypes
+                .iter()
+                .flat_map(|d| &d.values)
+                .map(|v| {
+                    (
+                        v.id.identifier.as_str(),
+                        v.id.long_name.as_deref().unwrap_or(""),
+                    )
+                })
+                .collect();
+            let document_id = accord_domain::new_id();
+            let display = if member.is_empty() {
+                opts.name.clone()
+            } else {
+                format!("{} › {member}", opts.name)
+            };
+            let mut skeleton = doc.clone();
+            skeleton.spec_objects = Vec::new();
+            let model =
+                serde_json::to_string(&skeleton).map_err(|e| Error::Internal(e.to_string()))?;
+            let title = doc.header.field("TITLE").unwrap_or("").to_string();
+            accord_store::reqif::insert_document(
+                &mut w.tx,
+                &accord_store::reqif::Document {
+                    id: document_id,
+                    engagement_id,
+                    name: display.clone(),
+                    header_identifier: doc.header.identifier.clone(),
+                    title: title.clone(),
+                    model,
+                    imported_by: actor.user_id,
+                    imported_at: now,
+                },
+            )
+            .await?;
+            let names: Vec<String> = vec!["ReqIF.ChapterName".into()];
+            let foreign: Vec<String> = vec!["ReqIF.ForeignID".into()];
+            let mut requirement_of: HashMap<&str, Uuid> = HashMap::new();
+            for (i, path) in reading_order(&doc) {
+                let o = &doc.spec_objects[i];
+                let statement = attribute(o, &opts.statement_from, &defs, &enums);
+                let chapter = attribute(o, &names, &defs, &enums);
+                let is_section = statement.is_none() && chapter.is_some();
+                let mut requirement_id = None;
+                if is_section {
+                    report.sections += 1;
+                } else {
+                    let title = attribute(o, &opts.title_from, &defs, &enums)
+                        .or_else(|| o.id.long_name.clone())
+                        .or_else(|| {
+                            statement
+                                .as_deref()
+                                .and_then(|s| s.lines().next())
+                                .map(str::to_string)
+                        })
+                        .unwrap_or_else(|| o.id.identifier.clone());
+                    let statement = statement.unwrap_or_else(|| title.clone());
+                    let (title, cut_title) = truncate(&clean(title.trim()), 200);
+                    let (statement, cut_statement) = truncate(&clean(statement.trim()), 10_000);
+                    if cut_title || cut_statement {
+                        report.warnings.push(ImportWarning {
+                            document: member.clone(),
+                            line: 0,
+                            column: 0,
+                            element: format!("SPEC-OBJECT {}", o.id.identifier),
+                            message: "the title or statement was shortened to Accord's limit; the full value is kept with the ReqIF attributes".into(),
+                        });
+                    }
+                    let id_text = attribute(o, &foreign, &defs, &enums)
+                        .unwrap_or_else(|| o.id.identifier.clone());
+                    let section = path
+                        .iter()
+                        .filter_map(|p| {
+                            doc.spec_objects
+                                .iter()
+                                .find(|x| &x.id.identifier == p)
+                                .and_then(|x| attribute(x, &names, &defs, &enums))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" › ");
+                    let mut source = format!("ReqIF {display}: {id_text}");
+                    if !section.is_empty() {
+                        source.push_str(&format!(" ({section})"));
+                    }
+                    let (source, _) = truncate(&clean(&source), 500);
+                    let r = Requirement {
+                        id: accord_domain::new_id(),
+                        engagement_id,
+                        seq,
+                        key: format!("REQ-{seq:04}"),
+                        title,
+                        statement,
+                        rationale: String::new(),
+                        functional_area: area.clone(),
+                        source,
+                        owner_id: None,
+                        status: "draft".into(),
+                        priority: None,
+                        version: 1,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    seq += 1;
+                    accord_store::requirement::insert(&mut w.tx, &r).await?;
+                    accord_store::requirement::insert_version(
+                        &mut w.tx,
+                        &Version {
+                            requirement_id: r.id,
+                            version: 1,
+                            snapshot: crate::requirement::snapshot_json(&r).to_string(),
+                            actor_id: Some(actor.user_id),
+                            at: now,
+                        },
+                    )
+                    .await?;
+                    let mut after = snapshot(&r);
+                    after["reqif_identifier"] = serde_json::json!(o.id.identifier);
+                    after["reqif_document_id"] = serde_json::json!(document_id);
+                    self.audit(
+                        &mut w,
+                        AuditEntry {
+                            actor: Some(actor.user_id),
+                            action: "requirement.import",
+                            record_type: "requirement",
+                            record_id: Some(r.id),
+                            before: None,
+                            after: Some(after),
+                            reason: None,
+                        },
+                    )
+                    .await?;
+                    report.first_key.get_or_insert_with(|| r.key.clone());
+                    report.last_key = Some(r.key.clone());
+                    report.requirements_created += 1;
+                    requirement_id = Some(r.id);
+                    requirement_of.insert(o.id.identifier.as_str(), r.id);
+                }
+                accord_store::reqif::insert_object(
+                    &mut w.tx,
+                    &accord_store::reqif::Object {
+                        document_id,
+                        identifier: o.id.identifier.clone(),
+                        // The document's own order, for writing it back as it was.
+                        seq: i as i64,
+                        requirement_id,
+                        object: serde_json::to_string(o)
+                            .map_err(|e| Error::Internal(e.to_string()))?,
+                    },
+                )
+                .await?;
+                done += 1;
+                if done % 512 == 0 {
+                    progress(done, total);
+                }
+            }
+            // Relations between requirements become trace links (one per pair and kind).
+            let type_names: HashMap<&str, &str> = doc
+                .spec_types
+                .iter()
+                .map(|t| {
+                    (
+                        t.id.identifier.as_str(),
+                        t.id.long_name.as_deref().unwrap_or(""),
+                    )
+                })
+                .collect();
+            let mut linked = HashSet::new();
+            for rel in &doc.spec_relations {
+                report.relations += 1;
+                let from = rel.source.as_deref().and_then(|s| requirement_of.get(s));
+                let to = rel.target.as_deref().and_then(|s| requirement_of.get(s));
+                let (Some(from), Some(to)) = (from, to) else {
+                    continue;
+                };
+                let kind = link_kind(
+                    rel.type_ref
+                        .as_deref()
+                        .and_then(|t| type_names.get(t))
+                        .unwrap_or(&""),
+                );
+                if from == to || !linked.insert((*from, *to, kind)) {
+                    continue;
+                }
+                let l = accord_store::trace::Link {
+                    id: accord_domain::new_id(),
+                    engagement_id,
+                    from_id: *from,
+                    to_id: *to,
+                    kind: kind.to_string(),
+                    created_by: actor.user_id,
+                    created_at: now,
+                };
+                accord_store::trace::insert_link(&mut w.tx, &l).await?;
+                self.audit_record(&mut w, actor, "link.create", "link", l.id, None, &l)
+                    .await?;
+                report.links_created += 1;
+            }
+            for a in &attachments {
+                accord_store::reqif::insert_attachment(&mut w.tx, document_id, &a.path, &a.bytes)
+                    .await?;
+            }
+            let summary = serde_json::json!({
+                "name": display, "title": title, "header_identifier": doc.header.identifier,
+                "spec_objects": doc.spec_objects.len(), "relations": doc.spec_relations.len(),
+                "attachments": attachments.len(), "warnings": read.warnings.len(),
+            });
+            self.audit(
+                &mut w,
+                AuditEntry {
+                    actor: Some(actor.user_id),
+                    action: "reqif.import",
+                    record_type: "reqif_document",
+                    record_id: Some(document_id),
+                    before: None,
+                    after: Some(summary),
+                    reason: None,
+                },
+            )
+            .await?;
+            report.document_ids.push(document_id);
+        }
+        progress(total, total);
+        w.commit().await?;
+        Ok(report)
+    }
+
+    /// The ReqIF documents imported into the engagement.
+    pub async fn reqif_documents(&self, actor: &Actor, eid: Uuid) -> Result<Vec<DocumentView>> {
+        let mut tx = self.store.read().await?;
+        load_visible(&mut tx, actor, eid).await?;
+        Ok(accord_store::reqif::documents(&mut tx, eid)
+            .await?
+            .into_iter()
+            .map(|d| DocumentView {
+                id: d.id,
+                name: d.name,
+                title: d.title,
+                imported_at: d.imported_at,
+            })
+            .collect())
+    }
+
+    /// An imported document written back as ReqIF: what the source tool wrote, with the spec
+    /// objects in their original order. Returns the model and the attachments.
+    pub async fn export_reqif(
+        &self,
+        actor: &Actor,
+        eid: Uuid,
+        document_id: Uuid,
+    ) -> Result<(ReqIf, Vec<(String, Vec<u8>)>)> {
+        let mut tx = self.store.read().await?;
+        load_visible(&mut tx, actor, eid).await?;
+        let d = accord_store::reqif::document(&mut tx, eid, document_id).await?;
+        let mut doc: ReqIf =
+            serde_json::from_str(&d.model).map_err(|e| Error::Internal(e.to_string()))?;
+        let mut objects = accord_store::reqif::objects(&mut tx, document_id).await?;
+        let mut parsed: Vec<SpecObject> = Vec::with_capacity(objects.len());
+        for o in objects.drain(..) {
+            parsed
+                .push(serde_json::from_str(&o.object).map_err(|e| Error::Internal(e.to_string()))?);
+        }
+        doc.spec_objects = parsed;
+        let attachments = accord_store::reqif::attachments(&mut tx, document_id).await?;
+        Ok((doc, attachments))
+    }
+}

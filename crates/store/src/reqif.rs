@@ -1,0 +1,126 @@
+//! ReqIF documents imported into an engagement: the document, its spec objects (with the
+//! requirement each became) and its attachments.
+
+use crate::{execute, run, Result, StoreError, Tx};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Document {
+    pub id: Uuid,
+    pub engagement_id: Uuid,
+    pub name: String,
+    pub header_identifier: String,
+    pub title: String,
+    /// The document without its spec objects, as JSON.
+    pub model: String,
+    pub imported_by: Uuid,
+    pub imported_at: OffsetDateTime,
+}
+
+const DOC_COLS: &str =
+    "id, engagement_id, name, header_identifier, title, model, imported_by, imported_at";
+
+pub async fn insert_document(tx: &mut Tx, d: &Document) -> Result<()> {
+    let sql =
+        format!("insert into reqif_documents ({DOC_COLS}) values ($1, $2, $3, $4, $5, $6, $7, $8)");
+    execute!(tx, |c| sqlx::query(&sql)
+        .bind(d.id)
+        .bind(d.engagement_id)
+        .bind(&d.name)
+        .bind(&d.header_identifier)
+        .bind(&d.title)
+        .bind(&d.model)
+        .bind(d.imported_by)
+        .bind(d.imported_at)
+        .execute(c)
+        .await)?;
+    Ok(())
+}
+
+/// The engagement's imported documents, oldest first.
+pub async fn documents(tx: &mut Tx, engagement_id: Uuid) -> Result<Vec<Document>> {
+    let sql = format!(
+        "select {DOC_COLS} from reqif_documents where engagement_id = $1 order by imported_at, id"
+    );
+    Ok(run!(tx, |c| sqlx::query_as(&sql)
+        .bind(engagement_id)
+        .fetch_all(c)
+        .await)?)
+}
+
+pub async fn document(tx: &mut Tx, engagement_id: Uuid, id: Uuid) -> Result<Document> {
+    let sql =
+        format!("select {DOC_COLS} from reqif_documents where id = $1 and engagement_id = $2");
+    run!(tx, |c| sqlx::query_as(&sql)
+        .bind(id)
+        .bind(engagement_id)
+        .fetch_optional(c)
+        .await)?
+    .ok_or(StoreError::NotFound)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Object {
+    pub document_id: Uuid,
+    pub identifier: String,
+    pub seq: i64,
+    pub requirement_id: Option<Uuid>,
+    /// The SPEC-OBJECT as JSON.
+    pub object: String,
+}
+
+pub async fn insert_object(tx: &mut Tx, o: &Object) -> Result<()> {
+    execute!(tx, |c| {
+        sqlx::query(
+        "insert into reqif_objects (document_id, identifier, seq, requirement_id, object) values ($1, $2, $3, $4, $5)"
+    )
+    .bind(o.document_id)
+    .bind(&o.identifier)
+    .bind(o.seq)
+    .bind(o.requirement_id)
+    .bind(&o.object)
+    .execute(c)
+    .await
+    })?;
+    Ok(())
+}
+
+/// A document's spec objects in document order.
+pub async fn objects(tx: &mut Tx, document_id: Uuid) -> Result<Vec<Object>> {
+    Ok(run!(tx, |c| {
+        sqlx::query_as(
+        "select document_id, identifier, seq, requirement_id, object from reqif_objects where document_id = $1 order by seq"
+    )
+    .bind(document_id)
+    .fetch_all(c)
+    .await
+    })?)
+}
+
+pub async fn insert_attachment(
+    tx: &mut Tx,
+    document_id: Uuid,
+    path: &str,
+    bytes: &[u8],
+) -> Result<()> {
+    execute!(tx, |c| sqlx::query(
+        "insert into reqif_attachments (document_id, path, bytes) values ($1, $2, $3)"
+    )
+    .bind(document_id)
+    .bind(path)
+    .bind(bytes)
+    .execute(c)
+    .await)?;
+    Ok(())
+}
+
+/// A document's attachments: (path, bytes), by path.
+pub async fn attachments(tx: &mut Tx, document_id: Uuid) -> Result<Vec<(String, Vec<u8>)>> {
+    Ok(run!(tx, |c| sqlx::query_as(
+        "select path, bytes from reqif_attachments where document_id = $1 order by path"
+    )
+    .bind(document_id)
+    .fetch_all(c)
+    .await)?)
+}

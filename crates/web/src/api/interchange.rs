@@ -1,0 +1,155 @@
+//! ReqIF in and out of an engagement.
+
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{Caller, Path, Query};
+use crate::AppState;
+use accord_app::reqif::{DocumentView, ImportOptions, ImportReport};
+use accord_app::views::Page;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(documents, import_reqif))
+        .routes(routes!(export_reqif))
+        // The import reads its body itself, up to the configured limit (413 beyond it).
+        .layer(DefaultBodyLimit::disable())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// The functional area the new requirements are filed under (required).
+    pub functional_area: Option<String>,
+    /// The file's name, kept with the import (default `upload.reqif`).
+    pub name: Option<String>,
+    /// Attribute LONG-NAMEs whose value becomes the title, comma-separated, first found wins
+    /// (default `ReqIF.Name,ReqIF.ChapterName`).
+    pub title_from: Option<String>,
+    /// Attribute LONG-NAMEs whose value becomes the statement (default
+    /// `ReqIF.Text,ReqIF.Description`).
+    pub statement_from: Option<String>,
+}
+
+fn list(v: Option<String>, default: Vec<String>) -> Vec<String> {
+    match v {
+        Some(s) if !s.trim().is_empty() => s
+            .split(',')
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect(),
+        _ => default,
+    }
+}
+
+/// Reads a request body of at most `limit` bytes: 413 beyond it.
+pub(crate) async fn body_bytes(body: Body, limit: usize) -> Result<axum::body::Bytes, Problem> {
+    axum::body::to_bytes(body, limit).await.map_err(|_| {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            format!("the file is larger than the limit of {limit} bytes (accord serve --max-import-bytes)"),
+        )
+    })
+}
+
+/// The ReqIF documents imported into the engagement.
+#[utoipa::path(get, path = "/api/v1/engagements/{eid}/imports/reqif", tag = "interchange", params(("eid" = Uuid, Path)),
+    responses((status = 200, body = Page<DocumentView>), (status = 404, body = Problem)))]
+async fn documents(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path(eid): Path<Uuid>,
+) -> ApiResult<Json<Page<DocumentView>>> {
+    Ok(Json(Page {
+        items: s.app.reqif_documents(&a, eid).await?,
+        next_cursor: None,
+    }))
+}
+
+/// Import a `.reqif` or `.reqifz` (the request body, any content type): each spec object
+/// becomes a requirement (section headings stay headings), relations between them trace
+/// links; the whole document is kept so it can be written back. One transaction: on any error
+/// nothing is written. 413 beyond the size limit; 422 for a file that is not ReqIF, naming
+/// where it fails.
+#[utoipa::path(post, path = "/api/v1/engagements/{eid}/imports/reqif", tag = "interchange", params(("eid" = Uuid, Path), ImportParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = ImportReport), (status = 404, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+async fn import_reqif(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path(eid): Path<Uuid>,
+    Query(p): Query<ImportParams>,
+    body: Body,
+) -> Response {
+    if let Err(e) = s.app.get_engagement(&a, eid).await {
+        return ApiError(e).into_response();
+    }
+    let bytes = match body_bytes(body, s.web.max_import_bytes).await {
+        Ok(b) => b,
+        Err(p) => return p.into_response(),
+    };
+    let mut opts = ImportOptions::new(
+        p.name.as_deref().unwrap_or("upload.reqif"),
+        p.functional_area.as_deref().unwrap_or(""),
+    );
+    opts.title_from = list(p.title_from, opts.title_from);
+    opts.statement_from = list(p.statement_from, opts.statement_from);
+    match s.app.import_reqif(&a, eid, &bytes, &opts, |_, _| {}).await {
+        Ok(report) => (StatusCode::CREATED, Json(report)).into_response(),
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// The imported document to write back (default: the latest).
+    pub document_id: Option<Uuid>,
+}
+
+/// An imported document written back as ReqIF (`.reqifz` with its attachments when it had
+/// any): the identifiers, datatypes, values, hierarchy, relations and tool extensions as they
+/// came.
+#[utoipa::path(get, path = "/api/v1/engagements/{eid}/exports/reqif", tag = "interchange", params(("eid" = Uuid, Path), ExportParams),
+    responses((status = 200, content_type = "application/xml", body = String), (status = 404, body = Problem)))]
+async fn export_reqif(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path(eid): Path<Uuid>,
+    Query(p): Query<ExportParams>,
+) -> ApiResult<Response> {
+    let id = match p.document_id {
+        Some(id) => id,
+        None => s
+            .app
+            .reqif_documents(&a, eid)
+            .await?
+            .last()
+            .map(|d| d.id)
+            .ok_or(accord_app::Error::NotFound)?,
+    };
+    let (doc, attachments) = s.app.export_reqif(&a, eid, id).await?;
+    let xml = accord_interchange::reqif::write(&doc);
+    let (bytes, kind, ext) = if attachments.is_empty() {
+        (xml.into_bytes(), "application/xml", "reqif")
+    } else {
+        let z = accord_interchange::reqif::zip::pack("export.reqif", xml.as_bytes(), &attachments)
+            .map_err(|e| accord_app::Error::Internal(e.to_string()))?;
+        (z, "application/zip", "reqifz")
+    };
+    let mut res = (StatusCode::OK, bytes).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{id}.{ext}\"")) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
