@@ -8,6 +8,7 @@ use crate::engagement::load_visible;
 use crate::requirement::check_area;
 use crate::{snapshot, Actor, App, AuditEntry, Error, Result};
 use accord_interchange::reqif::{self, zip, Content, ReqIf, SpecObject, Value, Warning};
+use accord_store::audit::Draft;
 use accord_store::requirement::{Requirement, Version};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -304,6 +305,27 @@ impl App {
             let names: Vec<String> = vec!["ReqIF.ChapterName".into()];
             let foreign: Vec<String> = vec!["ReqIF.ForeignID".into()];
             let mut requirement_of: HashMap<&str, Uuid> = HashMap::new();
+            let mut requirements: Vec<Requirement> = Vec::new();
+            let mut versions: Vec<Version> = Vec::new();
+            let mut objects: Vec<accord_store::reqif::Object> = Vec::new();
+            let mut drafts: Vec<Draft> = Vec::new();
+            let draft =
+                |action: &str, record_type: &str, id: Uuid, after: serde_json::Value| Draft {
+                    at: now,
+                    actor_id: Some(actor.user_id),
+                    action: action.to_string(),
+                    record_type: record_type.to_string(),
+                    record_id: Some(id),
+                    before: None,
+                    after: Some(after.to_string()),
+                    reason: None,
+                };
+            let index: HashMap<&str, usize> = doc
+                .spec_objects
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (o.id.identifier.as_str(), i))
+                .collect();
             for (i, path) in reading_order(&doc) {
                 let o = &doc.spec_objects[i];
                 let statement = attribute(o, &opts.statement_from, &defs, &enums);
@@ -339,10 +361,9 @@ impl App {
                     let section = path
                         .iter()
                         .filter_map(|p| {
-                            doc.spec_objects
-                                .iter()
-                                .find(|x| &x.id.identifier == p)
-                                .and_then(|x| attribute(x, &names, &defs, &enums))
+                            index.get(p.as_str()).and_then(|i| {
+                                attribute(&doc.spec_objects[*i], &names, &defs, &enums)
+                            })
                         })
                         .collect::<Vec<_>>()
                         .join(" › ");
@@ -369,53 +390,32 @@ impl App {
                         updated_at: now,
                     };
                     seq += 1;
-                    accord_store::requirement::insert(&mut w.tx, &r).await?;
-                    accord_store::requirement::insert_version(
-                        &mut w.tx,
-                        &Version {
-                            requirement_id: r.id,
-                            version: 1,
-                            snapshot: crate::requirement::snapshot_json(&r).to_string(),
-                            actor_id: Some(actor.user_id),
-                            at: now,
-                        },
-                    )
-                    .await?;
+                    versions.push(Version {
+                        requirement_id: r.id,
+                        version: 1,
+                        snapshot: crate::requirement::snapshot_json(&r).to_string(),
+                        actor_id: Some(actor.user_id),
+                        at: now,
+                    });
                     let mut after = snapshot(&r);
                     after["reqif_identifier"] = serde_json::json!(o.id.identifier);
                     after["reqif_document_id"] = serde_json::json!(document_id);
-                    self.audit(
-                        &mut w,
-                        AuditEntry {
-                            actor: Some(actor.user_id),
-                            action: "requirement.import",
-                            record_type: "requirement",
-                            record_id: Some(r.id),
-                            before: None,
-                            after: Some(after),
-                            reason: None,
-                        },
-                    )
-                    .await?;
+                    drafts.push(draft("requirement.import", "requirement", r.id, after));
                     report.first_key.get_or_insert_with(|| r.key.clone());
                     report.last_key = Some(r.key.clone());
                     report.requirements_created += 1;
                     requirement_id = Some(r.id);
                     requirement_of.insert(o.id.identifier.as_str(), r.id);
+                    requirements.push(r);
                 }
-                accord_store::reqif::insert_object(
-                    &mut w.tx,
-                    &accord_store::reqif::Object {
-                        document_id,
-                        identifier: o.id.identifier.clone(),
-                        // The document's own order, for writing it back as it was.
-                        seq: i as i64,
-                        requirement_id,
-                        object: serde_json::to_string(o)
-                            .map_err(|e| Error::Internal(e.to_string()))?,
-                    },
-                )
-                .await?;
+                objects.push(accord_store::reqif::Object {
+                    document_id,
+                    identifier: o.id.identifier.clone(),
+                    // The document's own order, for writing it back as it was.
+                    seq: i as i64,
+                    requirement_id,
+                    object: serde_json::to_string(o).map_err(|e| Error::Internal(e.to_string()))?,
+                });
                 done += 1;
                 if done % 512 == 0 {
                     progress(done, total);
@@ -433,6 +433,7 @@ impl App {
                 })
                 .collect();
             let mut linked = HashSet::new();
+            let mut links: Vec<accord_store::trace::Link> = Vec::new();
             for rel in &doc.spec_relations {
                 report.relations += 1;
                 let from = rel.source.as_deref().and_then(|s| requirement_of.get(s));
@@ -458,11 +459,15 @@ impl App {
                     created_by: actor.user_id,
                     created_at: now,
                 };
-                accord_store::trace::insert_link(&mut w.tx, &l).await?;
-                self.audit_record(&mut w, actor, "link.create", "link", l.id, None, &l)
-                    .await?;
+                drafts.push(draft("link.create", "link", l.id, snapshot(&l)));
+                links.push(l);
                 report.links_created += 1;
             }
+            accord_store::requirement::insert_many(&mut w.tx, &requirements).await?;
+            accord_store::requirement::insert_versions(&mut w.tx, &versions).await?;
+            accord_store::reqif::insert_objects(&mut w.tx, &objects).await?;
+            accord_store::trace::insert_links(&mut w.tx, &links).await?;
+            w.append_many(&self.key, drafts).await?;
             for a in &attachments {
                 accord_store::reqif::insert_attachment(&mut w.tx, document_id, &a.path, &a.bytes)
                     .await?;

@@ -129,6 +129,9 @@ enum Command {
     /// Bring requirements in from another tool.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Read a ReqIF file without importing it: what it holds and what an import would warn about.
+    #[command(subcommand)]
+    Reqif(ReqifCommand),
     /// Write requirements out for another tool.
     #[command(subcommand)]
     Export(ExportCommand),
@@ -157,6 +160,17 @@ enum ImportCommand {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReqifCommand {
+    /// Read a .reqif or .reqifz and print its counts and warnings; exit 1 if it cannot be read.
+    Check {
+        file: PathBuf,
+        /// Print the warnings too (their count is always printed).
+        #[arg(long)]
+        warnings: bool,
     },
 }
 
@@ -561,6 +575,40 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     );
                 }
             }
+        }
+        Command::Reqif(ReqifCommand::Check { file, warnings }) => {
+            use accord_interchange::reqif;
+            let started = std::time::Instant::now();
+            let bytes =
+                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let docs = if reqif::zip::is_zip(&bytes) {
+                reqif::zip::unpack(&bytes, 2 << 30)
+                    .with_context(|| format!("{}", file.display()))?
+                    .documents
+            } else {
+                vec![(String::new(), bytes)]
+            };
+            for (member, data) in &docs {
+                let r =
+                    reqif::read(data).with_context(|| format!("{} {member}", file.display()))?;
+                let m = &r.reqif;
+                println!(
+                    "{}{}: {} spec objects, {} relations, {} specifications, {} datatypes, {} warnings",
+                    file.display(),
+                    if member.is_empty() { String::new() } else { format!(" › {member}") },
+                    m.spec_objects.len(),
+                    m.spec_relations.len(),
+                    m.specifications.len(),
+                    m.datatypes.len(),
+                    r.warnings.len()
+                );
+                if *warnings {
+                    for w in &r.warnings {
+                        println!("  {w}");
+                    }
+                }
+            }
+            eprintln!("read in {:.3} s", started.elapsed().as_secs_f64());
         }
         Command::Export(ExportCommand::Reqif {
             engagement,

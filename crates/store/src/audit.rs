@@ -123,13 +123,8 @@ pub(crate) async fn lock_head(tx: &mut Tx, chain_id: Uuid, kind: ChainKind) -> R
     }
 }
 
-pub(crate) async fn insert_event(
-    tx: &mut Tx,
-    key: &AuditKey,
-    chain_id: Uuid,
-    head: &mut Head,
-    d: Draft,
-) -> Result<Event> {
+/// The next event of a chain: its position and hashes, the head moved on to it.
+pub(crate) fn chain_event(key: &AuditKey, chain_id: Uuid, head: &mut Head, d: Draft) -> Event {
     let at = accord_domain::time::to_micros(d.at);
     let mut ev = Event {
         chain_id,
@@ -147,6 +142,57 @@ pub(crate) async fn insert_event(
     };
     let h = key.link(&head.hash, &ev.fields());
     ev.hash = hex::encode(h);
+    head.seq = ev.seq;
+    head.hash = h;
+    ev
+}
+
+/// Inserts events already chained by [`chain_event`], in batches.
+pub(crate) async fn insert_events(tx: &mut Tx, events: &[Event]) -> Result<()> {
+    crate::insert_batch!(
+        tx,
+        "audit_events",
+        &[
+            "chain_id",
+            "seq",
+            "at_us",
+            "actor_id",
+            "action",
+            "record_type",
+            "record_id",
+            "before_json",
+            "after_json",
+            "reason",
+            "prev_hash",
+            "hash"
+        ],
+        events,
+        |q, ev| q
+            .bind(ev.chain_id)
+            .bind(ev.seq)
+            .bind(ev.at_us)
+            .bind(ev.actor_id)
+            .bind(&ev.action)
+            .bind(&ev.record_type)
+            .bind(ev.record_id)
+            .bind(&ev.before_json)
+            .bind(&ev.after_json)
+            .bind(&ev.reason)
+            .bind(&ev.prev_hash)
+            .bind(&ev.hash)
+    )
+}
+
+pub(crate) async fn insert_event(
+    tx: &mut Tx,
+    key: &AuditKey,
+    chain_id: Uuid,
+    head: &mut Head,
+    d: Draft,
+) -> Result<Event> {
+    // Chained on a copy: the head moves only once the row is in.
+    let mut next = head.clone();
+    let ev = chain_event(key, chain_id, &mut next, d);
     execute!(tx, |c| {
         sqlx::query(
         "insert into audit_events (chain_id, seq, at_us, actor_id, action, record_type, record_id, \
@@ -168,8 +214,7 @@ pub(crate) async fn insert_event(
     .execute(c)
     .await
     })?;
-    head.seq = ev.seq;
-    head.hash = h;
+    *head = next;
     Ok(ev)
 }
 

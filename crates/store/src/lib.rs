@@ -67,6 +67,55 @@ macro_rules! execute {
     };
 }
 
+/// Inserts many rows into `$table` with multi-row `VALUES` (a few hundred rows a statement),
+/// binding each row with `|$q, $r| ...`: one round trip per chunk instead of per row.
+#[macro_export]
+macro_rules! insert_batch {
+    ($tx:expr, $table:expr, $cols:expr, $rows:expr, |$q:ident, $r:ident| $bind:expr) => {{
+        let cols: &[&str] = $cols;
+        let per = (30_000 / cols.len()).clamp(1, 400);
+        // SQLite looks a `$N` parameter's name up by a linear scan, so a statement with
+        // thousands of them binds in quadratic time; `?` parameters bind by position.
+        let positional = $tx.engine() == $crate::Engine::Sqlite;
+        let mut result: $crate::Result<()> = Ok(());
+        for chunk in $rows.chunks(per) {
+            let mut sql = format!("insert into {} ({}) values ", $table, cols.join(", "));
+            let mut n = 1;
+            for i in 0..chunk.len() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('(');
+                for j in 0..cols.len() {
+                    if j > 0 {
+                        sql.push_str(", ");
+                    }
+                    if positional {
+                        sql.push('?');
+                    } else {
+                        sql.push('$');
+                        sql.push_str(&n.to_string());
+                    }
+                    n += 1;
+                }
+                sql.push(')');
+            }
+            let done = $crate::execute!($tx, |c| {
+                let mut $q = sqlx::query(&sql);
+                for $r in chunk {
+                    $q = $bind;
+                }
+                $q.execute(c).await
+            });
+            if let Err(e) = done {
+                result = Err(e.into());
+                break;
+            }
+        }
+        result
+    }};
+}
+
 /// Which engine a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -327,6 +376,21 @@ impl WriteTx {
             audit::insert_event(&mut self.tx, key, self.chain_id, &mut self.head, draft).await?;
         self.dirty = true;
         Ok(ev)
+    }
+
+    /// Appends many audit events to the locked chain, in order, inserted in batches.
+    pub async fn append_many(
+        &mut self,
+        key: &accord_domain::audit::AuditKey,
+        drafts: Vec<audit::Draft>,
+    ) -> Result<()> {
+        let events: Vec<audit::Event> = drafts
+            .into_iter()
+            .map(|d| audit::chain_event(key, self.chain_id, &mut self.head, d))
+            .collect();
+        audit::insert_events(&mut self.tx, &events).await?;
+        self.dirty |= !events.is_empty();
+        Ok(())
     }
 
     pub async fn commit(mut self) -> Result<()> {

@@ -124,3 +124,25 @@ pub async fn attachments(tx: &mut Tx, document_id: Uuid) -> Result<Vec<(String, 
     .fetch_all(c)
     .await)?)
 }
+
+/// Inserts many spec objects, in batches.
+pub async fn insert_objects(tx: &mut Tx, rows: &[Object]) -> Result<()> {
+    crate::insert_batch!(
+        tx,
+        "reqif_objects",
+        &[
+            "document_id",
+            "identifier",
+            "seq",
+            "requirement_id",
+            "object"
+        ],
+        rows,
+        |q, o| q
+            .bind(o.document_id)
+            .bind(&o.identifier)
+            .bind(o.seq)
+            .bind(o.requirement_id)
+            .bind(&o.object)
+    )
+}

@@ -454,3 +454,61 @@ pub async fn find_by_key(
         .fetch_optional(c)
         .await)?)
 }
+
+/// Inserts many requirements (an import), in batches.
+pub async fn insert_many(tx: &mut Tx, rows: &[Requirement]) -> Result<()> {
+    crate::insert_batch!(
+        tx,
+        "requirements",
+        &[
+            "id",
+            "engagement_id",
+            "seq",
+            "key",
+            "title",
+            "statement",
+            "rationale",
+            "functional_area",
+            "source",
+            "owner_id",
+            "status",
+            "priority",
+            "version",
+            "created_at",
+            "updated_at"
+        ],
+        rows,
+        |q, r| q
+            .bind(r.id)
+            .bind(r.engagement_id)
+            .bind(r.seq)
+            .bind(&r.key)
+            .bind(&r.title)
+            .bind(&r.statement)
+            .bind(&r.rationale)
+            .bind(&r.functional_area)
+            .bind(&r.source)
+            .bind(r.owner_id)
+            .bind(&r.status)
+            .bind(&r.priority)
+            .bind(r.version)
+            .bind(r.created_at)
+            .bind(r.updated_at)
+    )
+}
+
+/// Inserts many versions, in batches.
+pub async fn insert_versions(tx: &mut Tx, rows: &[Version]) -> Result<()> {
+    crate::insert_batch!(
+        tx,
+        "requirement_versions",
+        &["requirement_id", "version", "snapshot", "actor_id", "at"],
+        rows,
+        |q, v| q
+            .bind(v.requirement_id)
+            .bind(v.version)
+            .bind(&v.snapshot)
+            .bind(v.actor_id)
+            .bind(v.at)
+    )
+}

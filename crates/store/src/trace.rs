@@ -120,3 +120,29 @@ pub async fn conflict(tx: &mut Tx, engagement_id: Uuid, id: Uuid) -> Result<Conf
         .await)?
     .ok_or(StoreError::NotFound)
 }
+
+/// Inserts many links, in batches.
+pub async fn insert_links(tx: &mut Tx, rows: &[Link]) -> Result<()> {
+    crate::insert_batch!(
+        tx,
+        "trace_links",
+        &[
+            "id",
+            "engagement_id",
+            "from_id",
+            "to_id",
+            "kind",
+            "created_by",
+            "created_at"
+        ],
+        rows,
+        |q, l| q
+            .bind(l.id)
+            .bind(l.engagement_id)
+            .bind(l.from_id)
+            .bind(l.to_id)
+            .bind(&l.kind)
+            .bind(l.created_by)
+            .bind(l.created_at)
+    )
+}

@@ -33,9 +33,10 @@ pub fn xhtml_to_text(xhtml: &str) -> String {
                 block(&mut out)
             }
             Ok(Event::End(e)) if BLOCKS.contains(&local(e.name().as_ref())) => block(&mut out),
+            // A line break in the source is white space; blocks make the lines.
             Ok(Event::Text(t)) => match t.unescape() {
-                Ok(s) => out.push_str(&s),
-                Err(_) => out.push_str(&String::from_utf8_lossy(&t)),
+                Ok(s) => out.push_str(&s.replace(['\n', '\r'], " ")),
+                Err(_) => out.push_str(&String::from_utf8_lossy(&t).replace(['\n', '\r'], " ")),
             },
             Ok(Event::CData(c)) => out.push_str(&String::from_utf8_lossy(&c)),
             Ok(Event::Eof) => break,
