@@ -80,6 +80,115 @@ pub struct DocumentView {
     pub imported_at: time::OffsetDateTime,
 }
 
+/// What it takes to show a spec object's values: each attribute definition's name and datatype
+/// kind, each enumeration value's name.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Definitions {
+    attributes: HashMap<String, (String, String)>,
+    enum_values: HashMap<String, String>,
+}
+
+impl Definitions {
+    fn of(doc: &ReqIf) -> Self {
+        Definitions {
+            attributes: doc
+                .spec_types
+                .iter()
+                .flat_map(|t| &t.attributes)
+                .map(|a| {
+                    (
+                        a.id.identifier.clone(),
+                        (a.id.long_name.clone().unwrap_or_default(), a.kind.clone()),
+                    )
+                })
+                .collect(),
+            enum_values: doc
+                .datatypes
+                .iter()
+                .flat_map(|d| &d.values)
+                .map(|v| {
+                    (
+                        v.id.identifier.clone(),
+                        v.id.long_name
+                            .clone()
+                            .or_else(|| v.key.clone())
+                            .unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One attribute value of the spec object a requirement came from.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OriginValue {
+    /// The attribute's LONG-NAME (its identifier when it has none).
+    pub name: String,
+    /// STRING, XHTML, INTEGER, REAL, BOOLEAN, DATE or ENUMERATION.
+    pub datatype: String,
+    /// The value as text (XHTML as its words, an enumeration as its values' names).
+    pub text: String,
+}
+
+/// Where a requirement came from when it was imported from ReqIF.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Origin {
+    pub document_id: Uuid,
+    pub document: String,
+    /// The spec object's IDENTIFIER.
+    pub identifier: String,
+    pub last_change: Option<String>,
+    pub values: Vec<OriginValue>,
+}
+
+/// The ReqIF origin of a requirement, if it was imported.
+pub(crate) async fn origin(
+    tx: &mut accord_store::Tx,
+    requirement_id: Uuid,
+) -> Result<Option<Origin>> {
+    let Some((identifier, object, document_id, document, definitions)) =
+        accord_store::reqif::origin(tx, requirement_id).await?
+    else {
+        return Ok(None);
+    };
+    let o: SpecObject =
+        serde_json::from_str(&object).map_err(|e| Error::Internal(e.to_string()))?;
+    let defs: Definitions = serde_json::from_str(&definitions).unwrap_or_default();
+    let enums: HashMap<&str, &str> = defs
+        .enum_values
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let values = o
+        .values
+        .iter()
+        .map(|v| {
+            let (name, kind) = defs
+                .attributes
+                .get(&v.definition)
+                .cloned()
+                .unwrap_or_else(|| (v.definition.clone(), v.kind.clone()));
+            OriginValue {
+                name: if name.is_empty() {
+                    v.definition.clone()
+                } else {
+                    name
+                },
+                datatype: kind,
+                text: value_text(v, &enums),
+            }
+        })
+        .collect();
+    Ok(Some(Origin {
+        document_id,
+        document,
+        identifier,
+        last_change: o.id.last_change,
+        values,
+    }))
+}
+
 /// The long names of a document's attribute definitions, by identifier.
 fn definition_names(doc: &ReqIf) -> HashMap<&str, &str> {
     doc.spec_types
@@ -288,6 +397,8 @@ impl App {
             let model =
                 serde_json::to_string(&skeleton).map_err(|e| Error::Internal(e.to_string()))?;
             let title = doc.header.field("TITLE").unwrap_or("").to_string();
+            let definitions = serde_json::to_string(&Definitions::of(&doc))
+                .map_err(|e| Error::Internal(e.to_string()))?;
             accord_store::reqif::insert_document(
                 &mut w.tx,
                 &accord_store::reqif::Document {
@@ -297,6 +408,7 @@ impl App {
                     header_identifier: doc.header.identifier.clone(),
                     title: title.clone(),
                     model,
+                    definitions,
                     imported_by: actor.user_id,
                     imported_at: now,
                 },

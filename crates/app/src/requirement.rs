@@ -166,6 +166,8 @@ pub struct RequirementDetail {
     /// Whether the caller may set the priority (functional area manager of the area, or
     /// business process owner).
     pub can_prioritise: bool,
+    /// The ReqIF spec object it was imported from, with every attribute value.
+    pub origin: Option<crate::reqif::Origin>,
 }
 
 /// An amount per currency.
@@ -610,6 +612,7 @@ impl App {
         let estimate = accord_store::requirement::estimate(&mut tx, id).await?;
         let can_prioritise =
             has_authority(&mut tx, actor, engagement_id, &r.functional_area).await?;
+        let origin = crate::reqif::origin(&mut tx, id).await?;
         let mut ids: Vec<Uuid> = r.owner_id.into_iter().collect();
         ids.extend(
             clars
@@ -651,6 +654,7 @@ impl App {
                 acknowledged_at: e.acknowledged_at,
             }),
             can_prioritise,
+            origin,
         })
     }
 

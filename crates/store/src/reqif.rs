@@ -14,16 +14,19 @@ pub struct Document {
     pub title: String,
     /// The document without its spec objects, as JSON.
     pub model: String,
+    /// Names and datatypes of the attribute definitions and enumeration values, as JSON.
+    pub definitions: String,
     pub imported_by: Uuid,
     pub imported_at: OffsetDateTime,
 }
 
 const DOC_COLS: &str =
-    "id, engagement_id, name, header_identifier, title, model, imported_by, imported_at";
+    "id, engagement_id, name, header_identifier, title, model, definitions, imported_by, imported_at";
 
 pub async fn insert_document(tx: &mut Tx, d: &Document) -> Result<()> {
-    let sql =
-        format!("insert into reqif_documents ({DOC_COLS}) values ($1, $2, $3, $4, $5, $6, $7, $8)");
+    let sql = format!(
+        "insert into reqif_documents ({DOC_COLS}) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+    );
     execute!(tx, |c| sqlx::query(&sql)
         .bind(d.id)
         .bind(d.engagement_id)
@@ -31,6 +34,7 @@ pub async fn insert_document(tx: &mut Tx, d: &Document) -> Result<()> {
         .bind(&d.header_identifier)
         .bind(&d.title)
         .bind(&d.model)
+        .bind(&d.definitions)
         .bind(d.imported_by)
         .bind(d.imported_at)
         .execute(c)
@@ -145,4 +149,19 @@ pub async fn insert_objects(tx: &mut Tx, rows: &[Object]) -> Result<()> {
             .bind(o.requirement_id)
             .bind(&o.object)
     )
+}
+
+/// The spec object a requirement came from, with its document's name and definitions:
+/// (identifier, object JSON, document id, document name, definitions JSON).
+pub async fn origin(
+    tx: &mut Tx,
+    requirement_id: Uuid,
+) -> Result<Option<(String, String, Uuid, String, String)>> {
+    Ok(run!(tx, |c| sqlx::query_as(
+        "select o.identifier, o.object, d.id, d.name, d.definitions from reqif_objects o \
+         join reqif_documents d on d.id = o.document_id where o.requirement_id = $1"
+    )
+    .bind(requirement_id)
+    .fetch_optional(c)
+    .await)?)
 }

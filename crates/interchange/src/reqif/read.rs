@@ -183,6 +183,9 @@ impl<'i> Parser<'i> {
                 local(a.key.as_ref())
             };
             let key = String::from_utf8_lossy(key).into_owned();
+            if !is_xml_name(&key) {
+                return Err(self.xml_error(format!("{key:?} is not an attribute name")));
+            }
             let value = a
                 .unescape_value()
                 .map_err(|err| self.xml_error(err))?
@@ -799,3 +802,11 @@ const SECTIONS: [&str; 6] = [
     "SPECIFICATIONS",
     "SPEC-RELATION-GROUPS",
 ];
+
+/// Whether `s` is an XML name (quick-xml takes attribute names as they come).
+fn is_xml_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    let start = |c: char| c.is_alphabetic() || c == '_' || c == ':' || !c.is_ascii();
+    chars.next().is_some_and(start)
+        && chars.all(|c| start(c) || c.is_ascii_digit() || c == '-' || c == '.')
+}

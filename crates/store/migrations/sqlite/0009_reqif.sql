@@ -10,6 +10,9 @@ create table reqif_documents (
     header_identifier text not null,
     title text not null,
     model text not null,
+    -- The attribute definitions' and enumeration values' names and datatypes, by identifier,
+    -- to show a spec object's values without reading the whole model.
+    definitions text not null,
     imported_by blob not null references users (id),
     imported_at text not null
 );

@@ -196,6 +196,18 @@ backend_tests! {
         assert!(req["source"].as_str().unwrap().starts_with("ReqIF labels.reqif: LAB-7"), "{req}");
         let docs = t.get(&format!("/api/v1/engagements/{eid}/imports/reqif"), &tok).await;
         assert_eq!(docs.body["items"][0]["title"], "Labels");
+        // Every attribute of the spec object is kept and shown with the requirement.
+        let rid = req["id"].as_str().unwrap();
+        let d = t.get(&format!("/api/v1/engagements/{eid}/requirements/{rid}"), &tok).await;
+        let origin = &d.body["origin"];
+        assert_eq!(origin["identifier"], "o", "{}", d.text);
+        let values: Vec<(String, String, String)> = origin["values"].as_array().unwrap().iter()
+            .map(|v| (v["name"].as_str().unwrap().into(), v["datatype"].as_str().unwrap().into(), v["text"].as_str().unwrap().into())).collect();
+        assert!(values.contains(&("ReqIF.ForeignID".into(), "STRING".into(), "LAB-7".into())), "{values:?}");
+        assert!(values.iter().any(|v| v.0 == "ReqIF.Text" && v.1 == "XHTML"), "{values:?}");
+        let s = t.page_login(email("c1_fam")).await;
+        let p = t.page(Method::GET, &format!("/engagements/{eid}/requirements/{rid}"), Some(&s), None, &[]).await;
+        assert!(p.text.contains("Imported from ReqIF") && p.text.contains("LAB-7") && p.text.contains("<code>o</code>"), "{}", p.text);
     }
 }
 
