@@ -444,6 +444,53 @@ impl TestApp {
         .await
     }
 
+    /// Submits an upload form (`multipart/form-data`) of a signed-in page: its text fields with
+    /// the session's CSRF token (or the token given), and one file.
+    pub async fn upload(
+        &self,
+        path: &str,
+        session: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &[u8]),
+        csrf: Option<&str>,
+    ) -> Resp {
+        let boundary = "accord-test-boundary-7f3e";
+        let token = accord_app::auth::csrf_token(session);
+        let mut body = Vec::new();
+        let mut all = vec![("csrf", csrf.unwrap_or(&token))];
+        all.extend_from_slice(fields);
+        for (k, v) in all {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+                file.0
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file.1);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header("host", "accord.test")
+            .header("origin", "http://accord.test")
+            .header("cookie", format!("{SESSION_COOKIE}={session}"))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .expect("request");
+        self.send(req).await
+    }
+
     /// Signs in through the sign-in page and returns the session cookie's value.
     pub async fn page_login(&self, email: &str) -> String {
         let form = self.page(Method::GET, "/login", None, None, &[]).await;

@@ -345,6 +345,7 @@ mod tests {
             include_str!("../templates/glossary.html"),
             include_str!("../templates/sessions.html"),
             include_str!("../templates/conflicts.html"),
+            include_str!("../templates/reqif_import.html"),
             include_str!("ui/partnership.rs"),
             include_str!("ui/requirements.rs"),
             include_str!("ui/pages.rs"),

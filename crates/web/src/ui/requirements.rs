@@ -40,6 +40,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/engagements/{eid}/requirements/bulk", post(bulk))
         .route(
+            "/engagements/{eid}/requirements/import",
+            post(import_reqif).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
             "/engagements/{eid}/requirements/{rid}/clarifications",
             post(ask),
         )
@@ -814,6 +818,92 @@ async fn bulk(State(s): State<AppState>, Path(eid): Path<Uuid>, f: PageForm<Bulk
                 ListQuery::default(),
                 Some((st, v)),
                 f.fields,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "reqif_import.html")]
+struct ImportPage {
+    t: Tr,
+    b: Base,
+    e: EngagementView,
+    r: accord_app::reqif::ImportReport,
+    name: String,
+}
+
+/// The upload form of the requirement list: a `.reqif` or `.reqifz` into the engagement, then
+/// the import's report.
+async fn import_reqif(
+    State(s): State<AppState>,
+    Path(eid): Path<Uuid>,
+    req: axum::extract::Request,
+) -> Response {
+    use super::session::{PageUpload, UploadRefusal};
+    let lang = crate::i18n::Lang::negotiate(
+        req.headers()
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+    );
+    let u = match PageUpload::read(req, &s).await {
+        Ok(u) => u,
+        Err(UploadRefusal::Response(r)) => return r,
+        Err(UploadRefusal::TooLarge(limit)) => {
+            let t = Tr::new(lang);
+            let mut b = Base::new(lang, &format!("/engagements/{eid}/requirements"));
+            b.error = Some(ErrorView::plain(
+                t.t("import-too-large"),
+                Some(t.t1("import-limit", "bytes", limit)),
+            ));
+            return render(StatusCode::PAYLOAD_TOO_LARGE, &super::MessagePage { t, b });
+        }
+    };
+    let field = |n: &str| kept(&u.fields, n);
+    let result = match &u.file {
+        None => Err(Error::invalid("file", "choose a .reqif or .reqifz file")),
+        Some((name, bytes)) => {
+            let opts = accord_app::reqif::ImportOptions::new(name, &field("functional_area"));
+            s.app
+                .import_reqif(&u.session.actor, eid, bytes, &opts, |_, _| {})
+                .await
+                .map(|r| (name.clone(), r))
+        }
+    };
+    match result {
+        Ok((name, r)) => {
+            let t = Tr::new(u.session.lang);
+            let e = match s.app.get_engagement(&u.session.actor, eid).await {
+                Ok(e) => e,
+                Err(err) => return error_page(t, u.session.base("/engagements"), &err),
+            };
+            let mut b = super::pages::eng_base(
+                &u.session,
+                &e,
+                &format!("/engagements/{eid}/requirements"),
+                "requirements",
+            );
+            b.flash = Some(t.t("done-reqif-imported"));
+            render(StatusCode::OK, &ImportPage { t, b, e, r, name })
+        }
+        Err(err) => {
+            let (st, v) = ErrorView::from_error(Tr::new(u.session.lang), &err);
+            let fields = u
+                .fields
+                .iter()
+                .filter(|(k, _)| k != "csrf")
+                .cloned()
+                .chain(std::iter::once(("form".to_string(), "import".to_string())))
+                .collect();
+            list_page(
+                &s,
+                &u.session,
+                eid,
+                ListQuery::default(),
+                Some((st, v)),
+                fields,
             )
             .await
         }

@@ -223,6 +223,104 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
     }
 }
 
+/// A submitted upload form (`multipart/form-data`) of a signed-in page: its CSRF token checked,
+/// its text fields, and its one file read up to the server's import limit.
+pub struct PageUpload {
+    pub session: Session,
+    pub fields: Vec<(String, String)>,
+    /// The file's name as the browser sent it, and its bytes.
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+/// Why an upload was not read.
+pub enum UploadRefusal {
+    /// The file is larger than the limit (bytes).
+    TooLarge(usize),
+    Response(Response),
+}
+
+impl PageUpload {
+    pub async fn read(req: Request, s: &AppState) -> Result<Self, UploadRefusal> {
+        let (mut parts, body) = req.into_parts();
+        let lang = Lang::from_request_parts(&mut parts, s)
+            .await
+            .unwrap_or(Lang::En);
+        let t = Tr::new(lang);
+        let path = path_and_query(&parts);
+        if !same_origin(&parts.headers) {
+            return Err(UploadRefusal::Response(forbidden_form(t, &path)));
+        }
+        let Some((actor, token)) = authenticate(&parts, s).await else {
+            return Err(UploadRefusal::Response(super::pages::login_page(
+                s,
+                t,
+                &super::pages::page_of(&path),
+                StatusCode::UNAUTHORIZED,
+                Some(t.t("login-session-ended")),
+                Vec::new(),
+            )));
+        };
+        let req = Request::from_parts(parts, body);
+        let mut multipart = match axum::extract::Multipart::from_request(req, s).await {
+            Ok(m) => m,
+            Err(_) => return Err(UploadRefusal::Response(forbidden_form(t, &path))),
+        };
+        let limit = s.web.max_import_bytes;
+        let mut fields = Vec::new();
+        let mut file = None;
+        loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
+                Err(_) => return Err(UploadRefusal::TooLarge(limit)),
+            };
+            let name = field.name().unwrap_or("").to_string();
+            if let Some(file_name) = field.file_name().map(str::to_string) {
+                let mut field = field;
+                let mut bytes = Vec::new();
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(c)) => {
+                            if bytes.len() + c.len() > limit {
+                                return Err(UploadRefusal::TooLarge(limit));
+                            }
+                            bytes.extend_from_slice(&c);
+                        }
+                        Ok(None) => break,
+                        Err(_) => return Err(UploadRefusal::TooLarge(limit)),
+                    }
+                }
+                if !file_name.is_empty() {
+                    file = Some((file_name, bytes));
+                }
+            } else {
+                let text = field.text().await.unwrap_or_default();
+                if text.len() > FORM_LIMIT {
+                    return Err(UploadRefusal::TooLarge(limit));
+                }
+                fields.push((name, text));
+            }
+        }
+        let given = fields
+            .iter()
+            .find(|(k, _)| k == "csrf")
+            .map_or("", |(_, v)| v.as_str());
+        if !csrf_matches(&token, given) {
+            return Err(UploadRefusal::Response(forbidden_form(t, &path)));
+        }
+        if actor.must_change_password {
+            return Err(UploadRefusal::Response(
+                Redirect::to("/account?done=must-change").into_response(),
+            ));
+        }
+        Ok(PageUpload {
+            session: Session { actor, token, lang },
+            fields,
+            file,
+        })
+    }
+}
+
 /// The fields of a refused form worth keeping for the user: everything but the CSRF token, and
 /// passwords by name only (their values are never kept: the user types them again).
 pub fn resume_fields(fields: &[(String, String)]) -> Vec<ResumeField> {

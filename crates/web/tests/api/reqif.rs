@@ -211,6 +211,36 @@ backend_tests! {
     }
 }
 
+backend_tests! {
+    async fn the_upload_form_imports_and_reports_and_refuses_what_it_should(db: TestDb) {
+        let t = TestApp::with_web(db, accord_web::WebConfig { max_import_bytes: 8192, ..accord_test_support::test_web_config() }).await;
+        let (w, _) = setup(&t).await;
+        let eid = w.engagement;
+        let s = t.page_login(email("c1_fam")).await;
+        let list = t.page(Method::GET, &format!("/engagements/{eid}/requirements"), Some(&s), None, &[]).await;
+        assert!(list.text.contains("enctype=\"multipart/form-data\"") && list.text.contains("Import from ReqIF"), "{}", list.text);
+        let path = format!("/engagements/{eid}/requirements/import");
+        let before = t.audit_count().await;
+        // A forged form (wrong CSRF token) is refused and writes nothing.
+        let r = t.upload(&path, &s, &[("functional_area", "QC laboratory")], ("labels.reqif", ONE.as_bytes()), Some("forged")).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+        // Not ReqIF: the list comes back with the error and the area chosen.
+        let r = t.upload(&path, &s, &[("functional_area", "QC laboratory")], ("notes.txt", b"just notes"), None).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+        assert!(r.text.contains("not a ReqIF document") || r.text.contains("not well-formed"), "{}", r.text);
+        assert!(r.text.contains("<option value=\"QC laboratory\" selected>"), "{}", r.text);
+        let r = t.upload(&path, &s, &[("functional_area", "QC laboratory")], ("big.reqif", &vec![b' '; 9000]), None).await;
+        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.text);
+        assert!(r.text.contains("8192"), "{}", r.text);
+        assert_eq!(t.audit_count().await, before);
+        // The good one: the report, in the page's language.
+        let r = t.upload(&path, &s, &[("functional_area", "QC laboratory")], ("labels.reqif", ONE.as_bytes()), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert!(r.text.contains("labels.reqif") && r.text.contains("REQ-0001") && r.text.contains("The file was imported."), "{}", r.text);
+        assert_eq!(t.audit_count().await - before, 2);
+    }
+}
+
 /// A document with one requirement: name, XHTML text and a foreign id.
 const ONE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <REQ-IF xmlns="http://www.omg.org/spec/ReqIF/20110401/reqif.xsd" xmlns:xhtml="http://www.w3.org/1999/xhtml"><THE-HEADER><REQ-IF-HEADER IDENTIFIER="h"><TITLE>Labels</TITLE></REQ-IF-HEADER></THE-HEADER>
