@@ -189,6 +189,64 @@ pub(crate) async fn origin(
     }))
 }
 
+/// Puts a requirement's current title and statement into the spec object's `ReqIF.Name` and
+/// `ReqIF.Text` when they differ from what the import took, and dates the change.
+fn write_back(o: &mut SpecObject, r: &Requirement, defs: &Definitions) {
+    let mut changed = false;
+    for v in &mut o.values {
+        let Some((name, _)) = defs.attributes.get(&v.definition) else {
+            continue;
+        };
+        match (name.as_str(), &mut v.content) {
+            ("ReqIF.Name", Content::Simple(value))
+                if value.as_deref() != Some(r.title.as_str()) =>
+            {
+                *value = Some(r.title.clone());
+                changed = true;
+            }
+            ("ReqIF.Text", Content::Xhtml { value, .. })
+                if value
+                    .as_deref()
+                    .map(reqif::xhtml_to_text)
+                    .unwrap_or_default()
+                    .trim()
+                    != r.statement.trim() =>
+            {
+                *value = Some(statement_xhtml(&r.statement));
+                changed = true;
+            }
+            ("ReqIF.Text", Content::Simple(value))
+                if value.as_deref() != Some(r.statement.as_str()) =>
+            {
+                *value = Some(r.statement.clone());
+                changed = true;
+            }
+            _ => {}
+        }
+    }
+    if changed {
+        o.id.last_change = r
+            .updated_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .ok();
+    }
+}
+
+/// A statement as an XHTML value: a paragraph per line.
+fn statement_xhtml(text: &str) -> String {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let paragraphs: String = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| format!("<xhtml:p>{}</xhtml:p>", esc(l.trim())))
+        .collect();
+    format!("<xhtml:div xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">{paragraphs}</xhtml:div>")
+}
+
 /// The long names of a document's attribute definitions, by identifier.
 fn definition_names(doc: &ReqIf) -> HashMap<&str, &str> {
     doc.spec_types
@@ -639,10 +697,21 @@ impl App {
         let mut doc: ReqIf =
             serde_json::from_str(&d.model).map_err(|e| Error::Internal(e.to_string()))?;
         let mut objects = accord_store::reqif::objects(&mut tx, document_id).await?;
+        // What was edited in Accord goes back into the attributes it came from.
+        let edited: HashMap<Uuid, Requirement> = accord_store::requirement::edited(&mut tx, eid)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
+        let defs: Definitions = serde_json::from_str(&d.definitions).unwrap_or_default();
         let mut parsed: Vec<SpecObject> = Vec::with_capacity(objects.len());
         for o in objects.drain(..) {
-            parsed
-                .push(serde_json::from_str(&o.object).map_err(|e| Error::Internal(e.to_string()))?);
+            let mut so: SpecObject =
+                serde_json::from_str(&o.object).map_err(|e| Error::Internal(e.to_string()))?;
+            if let Some(r) = o.requirement_id.and_then(|id| edited.get(&id)) {
+                write_back(&mut so, r, &defs);
+            }
+            parsed.push(so);
         }
         doc.spec_objects = parsed;
         let attachments = accord_store::reqif::attachments(&mut tx, document_id).await?;

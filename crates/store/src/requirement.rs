@@ -512,3 +512,13 @@ pub async fn insert_versions(tx: &mut Tx, rows: &[Version]) -> Result<()> {
             .bind(v.at)
     )
 }
+
+/// The engagement's requirements changed since they were written (version above 1): what an
+/// export writes back over what was imported.
+pub async fn edited(tx: &mut Tx, engagement_id: Uuid) -> Result<Vec<Requirement>> {
+    let sql = format!("select {COLS} from requirements where engagement_id = $1 and version > 1");
+    Ok(run!(tx, |c| sqlx::query_as(&sql)
+        .bind(engagement_id)
+        .fetch_all(c)
+        .await)?)
+}

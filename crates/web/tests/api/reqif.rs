@@ -208,6 +208,22 @@ backend_tests! {
         let s = t.page_login(email("c1_fam")).await;
         let p = t.page(Method::GET, &format!("/engagements/{eid}/requirements/{rid}"), Some(&s), None, &[]).await;
         assert!(p.text.contains("Imported from ReqIF") && p.text.contains("LAB-7") && p.text.contains("<code>o</code>"), "{}", p.text);
+        // Edited in Accord, written back: the new title and statement in ReqIF.Name and
+        // ReqIF.Text, a new LAST-CHANGE, everything else as it came.
+        let (_, before_bytes) = t.get_bytes(&format!("/api/v1/engagements/{eid}/exports/reqif"), &tok).await;
+        let before_model = reqif::read(&before_bytes).unwrap().reqif;
+        let r = t.call(Method::PATCH, &format!("/api/v1/engagements/{eid}/requirements/{rid}"), Some(&tok),
+            Some(serde_json::json!({"title": "Print labels & tags", "statement": "Print a label at receipt.\nReprint on request <b>only</b>."})), &[("if-match", "\"1\"")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let (_, after_bytes) = t.get_bytes(&format!("/api/v1/engagements/{eid}/exports/reqif"), &tok).await;
+        let after = reqif::read(&after_bytes).unwrap().reqif;
+        let o = &after.spec_objects[0];
+        assert_ne!(o.id.last_change, before_model.spec_objects[0].id.last_change);
+        assert!(o.values.iter().any(|v| v.content == reqif::Content::Simple(Some("Print labels & tags".into()))), "{o:?}");
+        let text = o.values.iter().find_map(|v| match &v.content { reqif::Content::Xhtml { value: Some(x), .. } => Some(x.clone()), _ => None }).unwrap();
+        assert_eq!(reqif::xhtml_to_text(&text), "Print a label at receipt.\nReprint on request <b>only</b>.");
+        assert!(o.values.iter().any(|v| v.content == reqif::Content::Simple(Some("LAB-7".into()))), "the foreign id is kept");
+        assert_eq!(after.datatypes, before_model.datatypes);
     }
 }
 
