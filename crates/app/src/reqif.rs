@@ -667,6 +667,20 @@ impl App {
         Ok(report)
     }
 
+    /// One file a `.reqifz` brought with a document (a picture, an OLE object), as stored.
+    pub async fn reqif_attachment(
+        &self,
+        actor: &Actor,
+        eid: Uuid,
+        document_id: Uuid,
+        path: &str,
+    ) -> Result<Vec<u8>> {
+        let mut tx = self.store.read().await?;
+        load_visible(&mut tx, actor, eid).await?;
+        accord_store::reqif::document(&mut tx, eid, document_id).await?;
+        Ok(accord_store::reqif::attachment(&mut tx, document_id, path).await?)
+    }
+
     /// The ReqIF documents imported into the engagement.
     pub async fn reqif_documents(&self, actor: &Actor, eid: Uuid) -> Result<Vec<DocumentView>> {
         let mut tx = self.store.read().await?;

@@ -165,3 +165,15 @@ pub async fn origin(
     .fetch_optional(c)
     .await)?)
 }
+
+/// One attachment of a document.
+pub async fn attachment(tx: &mut Tx, document_id: Uuid, path: &str) -> Result<Vec<u8>> {
+    let row: Option<(Vec<u8>,)> = run!(tx, |c| sqlx::query_as(
+        "select bytes from reqif_attachments where document_id = $1 and path = $2"
+    )
+    .bind(document_id)
+    .bind(path)
+    .fetch_optional(c)
+    .await)?;
+    row.map(|r| r.0).ok_or(StoreError::NotFound)
+}

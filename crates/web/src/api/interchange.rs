@@ -19,6 +19,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(documents, import_reqif))
         .routes(routes!(export_reqif))
+        .routes(routes!(attachment))
         // The import reads its body itself, up to the configured limit (413 beyond it).
         .layer(DefaultBodyLimit::disable())
 }
@@ -149,6 +150,54 @@ async fn export_reqif(
     res.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{id}.{ext}\"")) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AttachmentParams {
+    /// The attachment's path inside the `.reqifz`, as the document refers to it.
+    pub path: Option<String>,
+}
+
+/// A file a `.reqifz` brought with a document (a picture, an OLE object), as it came; always
+/// as a download, never shown in the browser's page context.
+#[utoipa::path(get, path = "/api/v1/engagements/{eid}/imports/reqif/{id}/attachment", tag = "interchange",
+    params(("eid" = Uuid, Path), ("id" = Uuid, Path), AttachmentParams),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]
+async fn attachment(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path((eid, id)): Path<(Uuid, Uuid)>,
+    Query(p): Query<AttachmentParams>,
+) -> ApiResult<Response> {
+    let path = p.path.unwrap_or_default();
+    let bytes = s.app.reqif_attachment(&a, eid, id, &path).await?;
+    let kind = match path
+        .rsplit('.')
+        .next()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        // An SVG can carry script: it goes out as bytes to save, not as an image to render.
+        _ => "application/octet-stream",
+    };
+    let name: String = path
+        .rsplit('/')
+        .next()
+        .unwrap_or("attachment")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    let mut res = (StatusCode::OK, bytes).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(res)
