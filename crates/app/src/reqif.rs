@@ -732,3 +732,112 @@ impl App {
         Ok((doc, attachments))
     }
 }
+
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+impl App {
+    /// The engagement's requirements as CSV for a spreadsheet: (engagement key, bytes).
+    pub async fn requirements_csv(&self, actor: &Actor, eid: Uuid) -> Result<(String, Vec<u8>)> {
+        let mut tx = self.store.read().await?;
+        let e = load_visible(&mut tx, actor, eid).await?;
+        let reqs = accord_store::requirement::all(&mut tx, eid).await?;
+        let names =
+            crate::requirement::names(&mut tx, reqs.iter().filter_map(|r| r.owner_id)).await?;
+        let rows: Vec<Vec<String>> = reqs
+            .iter()
+            .map(|r| {
+                vec![
+                    r.key.clone(),
+                    r.title.clone(),
+                    r.statement.clone(),
+                    r.rationale.clone(),
+                    r.functional_area.clone(),
+                    r.source.clone(),
+                    r.owner_id
+                        .and_then(|o| names.get(&o).cloned())
+                        .unwrap_or_default(),
+                    r.status.clone(),
+                    r.priority.clone().unwrap_or_default(),
+                    r.version.to_string(),
+                    rfc3339(r.updated_at),
+                ]
+            })
+            .collect();
+        let header = [
+            "key",
+            "title",
+            "statement",
+            "rationale",
+            "functional_area",
+            "source",
+            "owner",
+            "status",
+            "priority",
+            "version",
+            "updated_at",
+        ];
+        Ok((e.key, accord_interchange::csv_out::write(&header, &rows)))
+    }
+
+    /// The traceability matrix as CSV: each requirement with what it links to, by kind, and
+    /// what verifies it.
+    pub async fn traceability_csv(&self, actor: &Actor, eid: Uuid) -> Result<(String, Vec<u8>)> {
+        let mut tx = self.store.read().await?;
+        let e = load_visible(&mut tx, actor, eid).await?;
+        let reqs = accord_store::requirement::all(&mut tx, eid).await?;
+        let links = accord_store::trace::links(&mut tx, eid, None).await?;
+        let key: HashMap<Uuid, &str> = reqs.iter().map(|r| (r.id, r.key.as_str())).collect();
+        let kinds = crate::trace::LINK_KINDS;
+        let rows: Vec<Vec<String>> = reqs
+            .iter()
+            .map(|r| {
+                let mut row = vec![
+                    r.key.clone(),
+                    r.title.clone(),
+                    r.status.clone(),
+                    r.priority.clone().unwrap_or_default(),
+                ];
+                for kind in kinds.iter().filter(|k| **k != "verifies") {
+                    let mut to: Vec<&str> = links
+                        .iter()
+                        .filter(|l| l.from_id == r.id && l.kind == *kind)
+                        .filter_map(|l| key.get(&l.to_id).copied())
+                        .collect();
+                    to.sort_unstable();
+                    row.push(to.join("; "));
+                }
+                let mut verified: Vec<&str> = links
+                    .iter()
+                    .filter(|l| l.to_id == r.id && l.kind == "verifies")
+                    .filter_map(|l| key.get(&l.from_id).copied())
+                    .collect();
+                verified.sort_unstable();
+                row.push(verified.join("; "));
+                let mut verifies: Vec<&str> = links
+                    .iter()
+                    .filter(|l| l.from_id == r.id && l.kind == "verifies")
+                    .filter_map(|l| key.get(&l.to_id).copied())
+                    .collect();
+                verifies.sort_unstable();
+                row.push(verifies.join("; "));
+                row
+            })
+            .collect();
+        let header = [
+            "key",
+            "title",
+            "status",
+            "priority",
+            "derives_from",
+            "depends_on",
+            "conflicts_with",
+            "refines",
+            "verified_by",
+            "verifies",
+        ];
+        Ok((e.key, accord_interchange::csv_out::write(&header, &rows)))
+    }
+}

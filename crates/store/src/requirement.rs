@@ -522,3 +522,12 @@ pub async fn edited(tx: &mut Tx, engagement_id: Uuid) -> Result<Vec<Requirement>
         .fetch_all(c)
         .await)?)
 }
+
+/// Every requirement of the engagement, by key.
+pub async fn all(tx: &mut Tx, engagement_id: Uuid) -> Result<Vec<Requirement>> {
+    let sql = format!("select {COLS} from requirements where engagement_id = $1 order by seq");
+    Ok(run!(tx, |c| sqlx::query_as(&sql)
+        .bind(engagement_id)
+        .fetch_all(c)
+        .await)?)
+}

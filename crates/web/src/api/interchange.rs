@@ -20,6 +20,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(documents, import_reqif))
         .routes(routes!(export_reqif))
         .routes(routes!(attachment))
+        .routes(routes!(requirements_csv))
+        .routes(routes!(traceability_csv))
         // The import reads its body itself, up to the configured limit (413 beyond it).
         .layer(DefaultBodyLimit::disable())
 }
@@ -201,4 +203,46 @@ async fn attachment(
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(res)
+}
+
+fn csv_download(file: String, bytes: Vec<u8>) -> Response {
+    let mut res = (StatusCode::OK, bytes).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    let file: String = file
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// The engagement's requirements as CSV that Excel opens as it is (UTF-8 with a byte order
+/// mark; cells a spreadsheet would run as a formula are prefixed with `'`).
+#[utoipa::path(get, path = "/api/v1/engagements/{eid}/exports/requirements.csv", tag = "interchange", params(("eid" = Uuid, Path)),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = Problem)))]
+async fn requirements_csv(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path(eid): Path<Uuid>,
+) -> ApiResult<Response> {
+    let (key, bytes) = s.app.requirements_csv(&a, eid).await?;
+    Ok(csv_download(format!("{key}-requirements.csv"), bytes))
+}
+
+/// The traceability matrix as CSV: each requirement, the requirements it derives from, depends
+/// on, conflicts with and refines, what verifies it and what it verifies.
+#[utoipa::path(get, path = "/api/v1/engagements/{eid}/exports/traceability.csv", tag = "interchange", params(("eid" = Uuid, Path)),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = Problem)))]
+async fn traceability_csv(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path(eid): Path<Uuid>,
+) -> ApiResult<Response> {
+    let (key, bytes) = s.app.traceability_csv(&a, eid).await?;
+    Ok(csv_download(format!("{key}-traceability.csv"), bytes))
 }

@@ -242,6 +242,23 @@ backend_tests! {
         assert_eq!((r.status, r.body["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("to_id")), "a requirement of no engagement of ours");
         let listed = t.get(&format!("{links}?requirement_id={}", b["id"].as_str().unwrap()), &user).await.body;
         assert_eq!(listed["items"].as_array().unwrap().len(), 1);
+        // The matrix and the list as CSV a spreadsheet opens (and runs no formula from).
+        let r = t.post(&links, &user, json!({"from_id": b["id"], "to_id": a["id"], "kind": "verifies"})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let (st, csv) = t.get_bytes(&format!("/api/v1/engagements/{eid}/exports/traceability.csv"), &user).await;
+        assert_eq!(st, StatusCode::OK);
+        let csv = String::from_utf8(csv).unwrap();
+        assert!(csv.starts_with("\u{feff}key,title,status,priority,derives_from,depends_on,conflicts_with,refines,verified_by,verifies\r\n"), "{csv}");
+        assert!(csv.contains("REQ-0001,flag OOS results,draft,,,REQ-0002,,,REQ-0002,\r\n"), "{csv}");
+        assert!(csv.contains("REQ-0002,keep stability pulls on schedule,draft,,,,,,,REQ-0001\r\n"), "{csv}");
+        let r = t.post(&format!("/api/v1/engagements/{eid}/requirements"), &user, json!({"title": "=cmd|' /C calc'!A0", "statement": "s", "functional_area": "QC laboratory"})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let (_, csv) = t.get_bytes(&format!("/api/v1/engagements/{eid}/exports/requirements.csv"), &user).await;
+        let csv = String::from_utf8(csv).unwrap();
+        assert!(csv.contains(",\"'=cmd|' /C calc'!A0\",") || csv.contains(",'=cmd|' /C calc'!A0,"), "{csv}");
+        let outsider = t.login(email("c2_admin")).await;
+        let (st, _) = t.get_bytes(&format!("/api/v1/engagements/{eid}/exports/requirements.csv"), &outsider).await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
 
         let conflicts = format!("/api/v1/engagements/{eid}/conflicts");
         let r = t.post(&conflicts, &user, json!({"requirement_a": a["id"], "requirement_b": b["id"], "description": "Both want the same analyst slot"})).await;
