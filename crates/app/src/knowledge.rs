@@ -204,8 +204,8 @@ fn fold(term: &str) -> String {
     term.to_lowercase()
 }
 
-/// The people of the partner's team: partner members with a role in the engagement, or every
-/// active partner member when none holds one yet.
+/// The people of the partner's team: active partner members with a role in the engagement
+/// (none until the partner assigns roles: the customer never sees the partner's whole staff).
 async fn partner_team(tx: &mut Tx, e: &accord_store::engagement::Engagement) -> Result<Vec<Uuid>> {
     let members = accord_store::user::list_by_org(tx, e.partner_id).await?;
     let holders: Vec<Uuid> = accord_store::role::list(tx, e.id, false)
@@ -219,11 +219,7 @@ async fn partner_team(tx: &mut Tx, e: &accord_store::engagement::Engagement) -> 
         .filter(|u| holders.contains(&u.id))
         .map(|u| u.id)
         .collect();
-    Ok(if team.is_empty() {
-        active.iter().map(|u| u.id).collect()
-    } else {
-        team
-    })
+    Ok(team)
 }
 
 impl App {
@@ -420,10 +416,20 @@ impl App {
         Ok(view)
     }
 
-    /// A partner member records having read the term as it reads now.
-    pub async fn acknowledge_term(&self, actor: &Actor, eid: Uuid, id: Uuid) -> Result<TermView> {
+    /// A partner member records having read the term as it reads now; with `expected`, only
+    /// if it still reads as that version (409 otherwise: the wording changed while they read).
+    pub async fn acknowledge_term(
+        &self,
+        actor: &Actor,
+        eid: Uuid,
+        id: Uuid,
+        expected: Option<i64>,
+    ) -> Result<TermView> {
         let (mut w, e) = self.write_engagement(actor, eid).await?;
         let t = accord_store::knowledge::term(&mut w.tx, eid, id).await?;
+        if let Some(v) = expected {
+            crate::engagement::stale_check(t.version, v)?;
+        }
         if actor.organisation_id != e.partner_id {
             return Err(Error::Forbidden(
                 "the customer teaches the glossary; only the partner's people acknowledge its terms"

@@ -189,35 +189,31 @@ pub(crate) async fn origin(
     }))
 }
 
-/// Puts a requirement's current title and statement into the spec object's `ReqIF.Name` and
-/// `ReqIF.Text` when they differ from what the import took, and dates the change.
-fn write_back(o: &mut SpecObject, r: &Requirement, defs: &Definitions) {
+/// Puts a requirement's title and statement into the spec object's `ReqIF.Name` and `ReqIF.Text`
+/// when they were edited in Accord since the import (compared with the requirement's first
+/// version, what the import took), and dates the change. Nothing else is touched: a requirement
+/// edited only in its status or owner goes back exactly as it came.
+fn write_back(o: &mut SpecObject, r: &Requirement, first: &serde_json::Value, defs: &Definitions) {
+    let title_edited = first["title"].as_str() != Some(r.title.as_str());
+    let statement_edited = first["statement"].as_str() != Some(r.statement.as_str());
+    if !title_edited && !statement_edited {
+        return;
+    }
     let mut changed = false;
     for v in &mut o.values {
         let Some((name, _)) = defs.attributes.get(&v.definition) else {
             continue;
         };
         match (name.as_str(), &mut v.content) {
-            ("ReqIF.Name", Content::Simple(value))
-                if value.as_deref() != Some(r.title.as_str()) =>
-            {
+            ("ReqIF.Name", Content::Simple(value)) if title_edited => {
                 *value = Some(r.title.clone());
                 changed = true;
             }
-            ("ReqIF.Text", Content::Xhtml { value, .. })
-                if value
-                    .as_deref()
-                    .map(reqif::xhtml_to_text)
-                    .unwrap_or_default()
-                    .trim()
-                    != r.statement.trim() =>
-            {
+            ("ReqIF.Text", Content::Xhtml { value, .. }) if statement_edited => {
                 *value = Some(statement_xhtml(&r.statement));
                 changed = true;
             }
-            ("ReqIF.Text", Content::Simple(value))
-                if value.as_deref() != Some(r.statement.as_str()) =>
-            {
+            ("ReqIF.Text", Content::Simple(value)) if statement_edited => {
                 *value = Some(r.statement.clone());
                 changed = true;
             }
@@ -369,6 +365,66 @@ fn clean(s: &str) -> String {
         .collect()
 }
 
+/// At most this many `.reqif` documents in one archive.
+const MAX_DOCUMENTS: usize = 64;
+
+type Parsed = (Vec<(String, reqif::Read)>, Vec<zip::Attachment>);
+
+/// Unpacks and reads every document of a file; refuses what an import could not store whole.
+fn parse_all(bytes: Vec<u8>, max_inflated: u64) -> Result<Parsed> {
+    let (documents, attachments) = if zip::is_zip(&bytes) {
+        let a =
+            zip::unpack(&bytes, max_inflated).map_err(|e| Error::invalid("file", e.to_string()))?;
+        (a.documents, a.attachments)
+    } else {
+        (vec![(String::new(), bytes)], Vec::new())
+    };
+    if documents.len() > MAX_DOCUMENTS {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "the archive holds {} .reqif documents; at most {MAX_DOCUMENTS} are taken at once",
+                documents.len()
+            ),
+        ));
+    }
+    let mut parsed = Vec::new();
+    for (member, data) in documents {
+        let at = if member.is_empty() {
+            String::new()
+        } else {
+            format!("{member}: ")
+        };
+        let r = reqif::read(&data).map_err(|e| Error::invalid("file", format!("{at}{e}")))?;
+        // Spec objects are kept by IDENTIFIER: two with the same one (or none) cannot both be.
+        let mut seen = HashSet::new();
+        let twice: Vec<&str> = r
+            .reqif
+            .spec_objects
+            .iter()
+            .map(|o| o.id.identifier.as_str())
+            .filter(|id| !seen.insert(*id))
+            .collect();
+        if !twice.is_empty() {
+            let shown: Vec<&str> = twice.iter().take(5).copied().collect();
+            return Err(Error::invalid(
+                "file",
+                format!(
+                    "{at}{} spec objects repeat an IDENTIFIER (or have none): {}",
+                    twice.len(),
+                    shown
+                        .iter()
+                        .map(|i| if i.is_empty() { "(none)" } else { i })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        parsed.push((member, r));
+    }
+    Ok((parsed, attachments))
+}
+
 impl App {
     /// Imports a `.reqif` or `.reqifz` into the engagement: one transaction; on any error
     /// nothing of it is written.
@@ -385,25 +441,14 @@ impl App {
             let mut tx = self.store.read().await?;
             load_visible(&mut tx, actor, engagement_id).await?;
         }
-        let (documents, attachments) = if zip::is_zip(bytes) {
-            let a = zip::unpack(bytes, opts.max_inflated)
-                .map_err(|e| Error::invalid("file", e.to_string()))?;
-            (a.documents, a.attachments)
-        } else {
-            (vec![(String::new(), bytes.to_vec())], Vec::new())
-        };
-        let mut parsed = Vec::new();
-        for (member, data) in &documents {
-            let r = reqif::read(data).map_err(|e| {
-                let at = if member.is_empty() {
-                    String::new()
-                } else {
-                    format!("{member}: ")
-                };
-                Error::invalid("file", format!("{at}{e}"))
-            })?;
-            parsed.push((member.clone(), r));
-        }
+        // Unpacking and reading are CPU work: off the async workers, so the server keeps
+        // answering while a large file is read.
+        let data = bytes.to_vec();
+        let max_inflated = opts.max_inflated;
+        let (parsed, attachments) =
+            tokio::task::spawn_blocking(move || parse_all(data, max_inflated))
+                .await
+                .map_err(|e| Error::Internal(e.to_string()))??;
         let total: usize = parsed.iter().map(|(_, r)| r.reqif.spec_objects.len()).sum();
         let (mut w, _) = self.write_engagement(actor, engagement_id).await?;
         let area = check_area(&mut w.tx, engagement_id, &opts.functional_area).await?;
@@ -638,9 +683,17 @@ impl App {
             accord_store::reqif::insert_objects(&mut w.tx, &objects).await?;
             accord_store::trace::insert_links(&mut w.tx, &links).await?;
             w.append_many(&self.key, drafts).await?;
-            for a in &attachments {
-                accord_store::reqif::insert_attachment(&mut w.tx, document_id, &a.path, &a.bytes)
+            // An archive's files are stored once, with its first document.
+            if report.document_ids.is_empty() {
+                for a in &attachments {
+                    accord_store::reqif::insert_attachment(
+                        &mut w.tx,
+                        document_id,
+                        &a.path,
+                        &a.bytes,
+                    )
                     .await?;
+                }
             }
             let summary = serde_json::json!({
                 "name": display, "title": title, "header_identifier": doc.header.identifier,
@@ -677,8 +730,8 @@ impl App {
     ) -> Result<Vec<u8>> {
         let mut tx = self.store.read().await?;
         load_visible(&mut tx, actor, eid).await?;
-        accord_store::reqif::document(&mut tx, eid, document_id).await?;
-        Ok(accord_store::reqif::attachment(&mut tx, document_id, path).await?)
+        let d = accord_store::reqif::document(&mut tx, eid, document_id).await?;
+        Ok(accord_store::reqif::attachment(&mut tx, eid, d.imported_at, path).await?)
     }
 
     /// The ReqIF documents imported into the engagement.
@@ -718,17 +771,26 @@ impl App {
             .map(|r| (r.id, r))
             .collect();
         let defs: Definitions = serde_json::from_str(&d.definitions).unwrap_or_default();
+        let first: HashMap<Uuid, serde_json::Value> =
+            accord_store::requirement::first_versions_of_edited(&mut tx, eid)
+                .await?
+                .into_iter()
+                .map(|(id, snap)| (id, serde_json::from_str(&snap).unwrap_or_default()))
+                .collect();
         let mut parsed: Vec<SpecObject> = Vec::with_capacity(objects.len());
         for o in objects.drain(..) {
             let mut so: SpecObject =
                 serde_json::from_str(&o.object).map_err(|e| Error::Internal(e.to_string()))?;
             if let Some(r) = o.requirement_id.and_then(|id| edited.get(&id)) {
-                write_back(&mut so, r, &defs);
+                if let Some(first) = first.get(&r.id) {
+                    write_back(&mut so, r, first, &defs);
+                }
             }
             parsed.push(so);
         }
         doc.spec_objects = parsed;
-        let attachments = accord_store::reqif::attachments(&mut tx, document_id).await?;
+        let attachments =
+            accord_store::reqif::attachments_of_import(&mut tx, eid, d.imported_at).await?;
         Ok((doc, attachments))
     }
 }

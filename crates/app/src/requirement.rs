@@ -478,6 +478,10 @@ impl App {
                 "say what to change: functional_area, owner_id or status",
             ));
         }
+        let mut seen = std::collections::HashSet::new();
+        if let Some((id, _)) = selection.iter().find(|(id, _)| !seen.insert(*id)) {
+            return Err(Error::invalid("items", format!("{id} is selected twice")));
+        }
         let (mut w, e) = self.write_engagement(actor, engagement_id).await?;
         let mut out = Vec::new();
         for (id, version) in selection {

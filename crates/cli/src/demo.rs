@@ -642,7 +642,8 @@ async fn seed_knowledge(app: &App, eid: uuid::Uuid) -> Result<()> {
             )
             .await?;
         for reader in readers.iter() {
-            app.acknowledge_term(reader, eid, t.id).await?;
+            app.acknowledge_term(reader, eid, t.id, Some(t.version))
+                .await?;
         }
         term_ids.push(t.id);
     }

@@ -166,14 +166,42 @@ pub async fn origin(
     .await)?)
 }
 
-/// One attachment of a document.
-pub async fn attachment(tx: &mut Tx, document_id: Uuid, path: &str) -> Result<Vec<u8>> {
-    let row: Option<(Vec<u8>,)> = run!(tx, |c| sqlx::query_as(
-        "select bytes from reqif_attachments where document_id = $1 and path = $2"
+/// One attachment of the import a document came with.
+pub async fn attachment(
+    tx: &mut Tx,
+    engagement_id: Uuid,
+    imported_at: OffsetDateTime,
+    path: &str,
+) -> Result<Vec<u8>> {
+    let row: Option<(Vec<u8>,)> = run!(tx, |c| {
+        sqlx::query_as(
+        "select a.bytes from reqif_attachments a join reqif_documents d on d.id = a.document_id \
+         where d.engagement_id = $1 and d.imported_at = $2 and a.path = $3"
     )
-    .bind(document_id)
+    .bind(engagement_id)
+    .bind(imported_at)
     .bind(path)
     .fetch_optional(c)
-    .await)?;
+    .await
+    })?;
     row.map(|r| r.0).ok_or(StoreError::NotFound)
+}
+
+/// The attachments of the import a document came with (an archive's files are stored once, with
+/// its first document; every document of one import has the same `imported_at`).
+pub async fn attachments_of_import(
+    tx: &mut Tx,
+    engagement_id: Uuid,
+    imported_at: OffsetDateTime,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    Ok(run!(tx, |c| {
+        sqlx::query_as(
+        "select a.path, a.bytes from reqif_attachments a join reqif_documents d on d.id = a.document_id \
+         where d.engagement_id = $1 and d.imported_at = $2 order by a.path"
+    )
+    .bind(engagement_id)
+    .bind(imported_at)
+    .fetch_all(c)
+    .await
+    })?)
 }

@@ -531,3 +531,19 @@ pub async fn all(tx: &mut Tx, engagement_id: Uuid) -> Result<Vec<Requirement>> {
         .fetch_all(c)
         .await)?)
 }
+
+/// The first version of each requirement changed since: (requirement, snapshot JSON).
+pub async fn first_versions_of_edited(
+    tx: &mut Tx,
+    engagement_id: Uuid,
+) -> Result<Vec<(Uuid, String)>> {
+    Ok(run!(tx, |c| {
+        sqlx::query_as(
+        "select v.requirement_id, v.snapshot from requirement_versions v join requirements r on r.id = v.requirement_id \
+         where r.engagement_id = $1 and r.version > 1 and v.version = 1"
+    )
+    .bind(engagement_id)
+    .fetch_all(c)
+    .await
+    })?)
+}

@@ -94,6 +94,14 @@ mod tests {
         // write back.
         let e = read(b"<REQ-IF a=\"1\"':'=\"2\"></REQ-IF>").unwrap_err();
         assert!(matches!(e, ReadError::Xml { .. }), "{e}");
+        // Nesting that would take the stack is refused (found by review, not by the fuzzer).
+        let deep = format!(
+            "<REQ-IF><THE-HEADER>{}{}</THE-HEADER></REQ-IF>",
+            "<a>".repeat(100_000),
+            "</a>".repeat(100_000)
+        );
+        let e = read(deep.as_bytes()).unwrap_err();
+        assert!(e.to_string().contains("nested deeper than 256"), "{e}");
         let e = read(b"<REQ-IF><THE-HEADER></REQ-IF>").unwrap_err();
         assert!(matches!(e, ReadError::Xml { line: 1, .. }), "{e}");
         // A billion laughs never gets to expand: no DTD is accepted.

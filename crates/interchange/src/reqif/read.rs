@@ -66,8 +66,15 @@ fn local(qname: &[u8]) -> &[u8] {
     }
 }
 
+/// Deeper than this, a document is refused: real files nest fewer than 30 levels, and the
+/// reader, the writer and the import walk the tree recursively.
+pub const MAX_DEPTH: usize = 256;
+
 struct Parser<'i> {
     input: &'i str,
+    depth: usize,
+    /// Where each line starts, built at the first warning.
+    line_starts: Option<Vec<usize>>,
     reader: Reader<&'i [u8]>,
     warnings: Vec<Warning>,
     /// (what refers, its position, the kind of thing referred to, the identifier).
@@ -83,6 +90,8 @@ pub fn read(bytes: &[u8]) -> Result<Read, ReadError> {
     reader.config_mut().trim_text(true);
     let mut p = Parser {
         input: text,
+        depth: 0,
+        line_starts: None,
         reader,
         warnings: Vec::new(),
         refs: Vec::new(),
@@ -132,7 +141,19 @@ impl<'i> Parser<'i> {
     }
 
     fn warn(&mut self, pos: usize, element: String, message: impl Into<String>) {
-        let (line, column) = line_col(self.input, pos);
+        let input = self.input;
+        let starts = self.line_starts.get_or_insert_with(|| {
+            std::iter::once(0)
+                .chain(input.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line_index = starts.partition_point(|s| *s <= pos).saturating_sub(1);
+        let line_start = starts[line_index];
+        let line = line_index as u64 + 1;
+        let column = input
+            .get(line_start..pos.min(input.len()))
+            .map_or(0, |s| s.chars().count()) as u64
+            + 1;
         self.warnings.push(Warning {
             line,
             column,
@@ -199,7 +220,8 @@ impl<'i> Parser<'i> {
     /// `THE-VALUE` and `THE-ORIGINAL-VALUE` elements is kept as text: the XML it was.
     fn node(&mut self, e: BytesStart<'i>, start: usize, empty: bool) -> Result<Node, ReadError> {
         let name = String::from_utf8_lossy(local(e.name().as_ref())).into_owned();
-        let attrs = self.attrs(&e, false)?;
+        // Qualified: `xml:lang` and `xmlns:xhtml` must write back as they were.
+        let attrs = self.attrs(&e, true)?;
         let mut node = Node {
             name,
             attrs,
@@ -209,6 +231,14 @@ impl<'i> Parser<'i> {
         if empty {
             node.end = self.pos();
             return Ok(node);
+        }
+        if self.depth >= MAX_DEPTH {
+            let (line, column) = line_col(self.input, start);
+            return Err(ReadError::Xml {
+                line,
+                column,
+                message: format!("elements nested deeper than {MAX_DEPTH} levels"),
+            });
         }
         if node.name == "THE-VALUE" || node.name == "THE-ORIGINAL-VALUE" {
             let span = self
@@ -223,6 +253,7 @@ impl<'i> Parser<'i> {
             node.end = self.pos();
             return Ok(node);
         }
+        self.depth += 1;
         loop {
             match self.next()? {
                 Ev::Start(c, s) => {
@@ -238,6 +269,7 @@ impl<'i> Parser<'i> {
                 Ev::Eof => return Err(ReadError::Truncated(node.name)),
             }
         }
+        self.depth -= 1;
         node.end = self.pos();
         Ok(node)
     }

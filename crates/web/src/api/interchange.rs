@@ -103,6 +103,8 @@ async fn import_reqif(
         p.name.as_deref().unwrap_or("upload.reqif"),
         p.functional_area.as_deref().unwrap_or(""),
     );
+    // A .reqifz may inflate to four times the upload limit, no more.
+    opts.max_inflated = (s.web.max_import_bytes as u64).saturating_mul(4);
     opts.title_from = list(p.title_from, opts.title_from);
     opts.statement_from = list(p.statement_from, opts.statement_from);
     match s.app.import_reqif(&a, eid, &bytes, &opts, |_, _| {}).await {

@@ -80,15 +80,18 @@ async fn update_term(
 }
 
 /// A partner member acknowledges having read the term as it reads now (403 for the customer).
+/// With `If-Match`, only the version read: 409 when the wording changed since.
 #[utoipa::path(post, path = "/api/v1/engagements/{eid}/glossary/{id}/acknowledgements", tag = "knowledge",
-    params(("eid" = Uuid, Path), ("id" = Uuid, Path)),
-    responses((status = 200, body = TermView), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    params(("eid" = Uuid, Path), ("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses((status = 200, body = TermView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
 async fn acknowledge(
     State(s): State<AppState>,
     Caller(a): Caller,
     Path((eid, id)): Path<(Uuid, Uuid)>,
+    headers: axum::http::HeaderMap,
 ) -> ApiResult<Json<TermView>> {
-    Ok(Json(s.app.acknowledge_term(&a, eid, id).await?))
+    let expected = crate::extract::optional_if_match(&headers)?;
+    Ok(Json(s.app.acknowledge_term(&a, eid, id, expected).await?))
 }
 
 /// The elicitation sessions, most recent first, with attendees (and their roles) and the

@@ -546,14 +546,19 @@ async fn add_term(
 }
 
 #[derive(Deserialize)]
-struct Empty {}
+struct VersionForm {
+    version: i64,
+}
 
 async fn acknowledge_term(
     State(s): State<AppState>,
     Path((eid, id)): Path<(Uuid, Uuid)>,
-    f: PageForm<Empty>,
+    f: PageForm<VersionForm>,
 ) -> Response {
-    let r = s.app.acknowledge_term(&f.session.actor, eid, id).await;
+    let r = s
+        .app
+        .acknowledge_term(&f.session.actor, eid, id, Some(f.form.version))
+        .await;
     finish(&s, eid, Which::Glossary, f, r, "term-acknowledged").await
 }
 

@@ -795,7 +795,22 @@ async fn bulk(State(s): State<AppState>, Path(eid): Path<Uuid>, f: PageForm<Bulk
     let owner = match f.form.owner_id.trim() {
         "" => None,
         "none" => Some(None),
-        id => Some(Uuid::parse_str(id).ok()),
+        id => match Uuid::parse_str(id) {
+            Ok(id) => Some(Some(id)),
+            Err(_) => {
+                let e = Error::invalid("owner_id", "is not a person of this engagement");
+                let (st, v) = ErrorView::from_error(Tr::new(f.session.lang), &e);
+                return list_page(
+                    &s,
+                    &f.session,
+                    eid,
+                    ListQuery::default(),
+                    Some((st, v)),
+                    f.fields,
+                )
+                .await;
+            }
+        },
     };
     let patch = RequirementPatch {
         functional_area: keep(&f.form.functional_area),
@@ -848,7 +863,7 @@ async fn import_reqif(
             .and_then(|v| v.to_str().ok())
             .unwrap_or(""),
     );
-    let u = match PageUpload::read(req, &s).await {
+    let u = match PageUpload::read(req, &s, eid).await {
         Ok(u) => u,
         Err(UploadRefusal::Response(r)) => return r,
         Err(UploadRefusal::TooLarge(limit)) => {
@@ -865,7 +880,9 @@ async fn import_reqif(
     let result = match &u.file {
         None => Err(Error::invalid("file", "choose a .reqif or .reqifz file")),
         Some((name, bytes)) => {
-            let opts = accord_app::reqif::ImportOptions::new(name, &field("functional_area"));
+            let mut opts = accord_app::reqif::ImportOptions::new(name, &field("functional_area"));
+            // A .reqifz may inflate to four times the upload limit, no more.
+            opts.max_inflated = (s.web.max_import_bytes as u64).saturating_mul(4);
             s.app
                 .import_reqif(&u.session.actor, eid, bytes, &opts, |_, _| {})
                 .await

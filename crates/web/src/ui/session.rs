@@ -240,7 +240,13 @@ pub enum UploadRefusal {
 }
 
 impl PageUpload {
-    pub async fn read(req: Request, s: &AppState) -> Result<Self, UploadRefusal> {
+    /// Reads the form once the caller is known to see engagement `engagement`: nothing of the
+    /// body is read for someone who may not.
+    pub async fn read(
+        req: Request,
+        s: &AppState,
+        engagement: uuid::Uuid,
+    ) -> Result<Self, UploadRefusal> {
         let (mut parts, body) = req.into_parts();
         let lang = Lang::from_request_parts(&mut parts, s)
             .await
@@ -260,6 +266,14 @@ impl PageUpload {
                 Vec::new(),
             )));
         };
+        if let Err(e) = s.app.get_engagement(&actor, engagement).await {
+            let session = Session { actor, token, lang };
+            return Err(UploadRefusal::Response(super::error_page(
+                t,
+                session.base(&path),
+                &e,
+            )));
+        }
         let req = Request::from_parts(parts, body);
         let mut multipart = match axum::extract::Multipart::from_request(req, s).await {
             Ok(m) => m,
@@ -268,6 +282,7 @@ impl PageUpload {
         let limit = s.web.max_import_bytes;
         let mut fields = Vec::new();
         let mut file = None;
+        let mut text_bytes = 0;
         loop {
             let field = match multipart.next_field().await {
                 Ok(Some(f)) => f,
@@ -294,11 +309,23 @@ impl PageUpload {
                     file = Some((file_name, bytes));
                 }
             } else {
-                let text = field.text().await.unwrap_or_default();
-                if text.len() > FORM_LIMIT {
-                    return Err(UploadRefusal::TooLarge(limit));
+                // Text fields are small: each, and all of them together, within FORM_LIMIT.
+                let mut field = field;
+                let mut text = Vec::new();
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(c)) => {
+                            text_bytes += c.len();
+                            if text_bytes > FORM_LIMIT || fields.len() >= 64 {
+                                return Err(UploadRefusal::TooLarge(limit));
+                            }
+                            text.extend_from_slice(&c);
+                        }
+                        Ok(None) => break,
+                        Err(_) => return Err(UploadRefusal::TooLarge(limit)),
+                    }
                 }
-                fields.push((name, text));
+                fields.push((name, String::from_utf8_lossy(&text).into_owned()));
             }
         }
         let given = fields

@@ -78,7 +78,10 @@ backend_tests! {
         let pm = t.page_login(email("v_pm")).await;
         let p = t.page(Method::GET, &g, Some(&pm), None, &[]).await;
         let tid = p.text.split("/glossary/").nth(1).unwrap().split('/').next().unwrap().to_string();
-        let r = t.submit(&format!("{g}/{tid}/acknowledge"), &pm, &[]).await;
+        // A page read before the wording changed does not acknowledge the new wording.
+        let r = t.submit(&format!("{g}/{tid}/acknowledge"), &pm, &[("version", "0")]).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+        let r = t.submit(&format!("{g}/{tid}/acknowledge"), &pm, &[("version", "1")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
         let p = t.page(Method::GET, &g, Some(&fam), None, &[]).await;
         assert!(p.text.contains("The partner&#39;s team has acknowledged every term") || p.text.contains("The partner's team has acknowledged every term"), "{}", p.text);

@@ -184,6 +184,9 @@ backend_tests! {
         assert!(r.text.contains("truncated") || r.text.contains("line 1"), "{}", r.text);
         let r = upload(&t, &tok, eid, "functional_area=QC%20laboratory", br#"<!DOCTYPE x [<!ENTITY a "aaaa">]><REQ-IF>&a;</REQ-IF>"#.to_vec()).await;
         assert!(r.text.contains("DTD"), "{}", r.text);
+        let twice = ONE.replace("</SPEC-OBJECTS>", &format!("{}</SPEC-OBJECTS>", &ONE[ONE.find("<SPEC-OBJECT IDENTIFIER").unwrap()..ONE.find("</SPEC-OBJECTS>").unwrap()]));
+        let r = upload(&t, &tok, eid, "functional_area=QC%20laboratory", twice.into_bytes()).await;
+        assert!(r.status == StatusCode::UNPROCESSABLE_ENTITY && r.text.contains("repeat an IDENTIFIER"), "{}", r.text);
         let r = upload(&t, &tok, eid, "functional_area=Warehouse", ONE.as_bytes().to_vec()).await;
         assert_eq!((r.status, r.body["errors"][0]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("functional_area")), "{}", r.text);
         let r = upload(&t, &tok, eid, "functional_area=QC%20laboratory", vec![b' '; 5000]).await;
@@ -222,8 +225,14 @@ backend_tests! {
         // ReqIF.Text, a new LAST-CHANGE, everything else as it came.
         let (_, before_bytes) = t.get_bytes(&format!("/api/v1/engagements/{eid}/exports/reqif"), &tok).await;
         let before_model = reqif::read(&before_bytes).unwrap().reqif;
+        // A change of status alone leaves the spec object as it came.
         let r = t.call(Method::PATCH, &format!("/api/v1/engagements/{eid}/requirements/{rid}"), Some(&tok),
-            Some(serde_json::json!({"title": "Print labels & tags", "statement": "Print a label at receipt.\nReprint on request <b>only</b>."})), &[("if-match", "\"1\"")]).await;
+            Some(serde_json::json!({"status": "in_clarification"})), &[("if-match", "\"1\"")]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let (_, same) = t.get_bytes(&format!("/api/v1/engagements/{eid}/exports/reqif"), &tok).await;
+        assert_eq!(reqif::read(&same).unwrap().reqif, before_model);
+        let r = t.call(Method::PATCH, &format!("/api/v1/engagements/{eid}/requirements/{rid}"), Some(&tok),
+            Some(serde_json::json!({"title": "Print labels & tags", "statement": "Print a label at receipt.\nReprint on request <b>only</b>."})), &[("if-match", "\"2\"")]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         let (_, after_bytes) = t.get_bytes(&format!("/api/v1/engagements/{eid}/exports/reqif"), &tok).await;
         let after = reqif::read(&after_bytes).unwrap().reqif;
