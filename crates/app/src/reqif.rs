@@ -903,3 +903,220 @@ impl App {
         Ok((e.key, accord_interchange::csv_out::write(&header, &rows)))
     }
 }
+
+impl App {
+    /// The engagement's requirements as a new ReqIF document (for an engagement whose
+    /// requirements were not imported, or to hand the whole engagement to another tool): one
+    /// spec object per requirement with `ReqIF.ForeignID` (its key), `ReqIF.Name`, `ReqIF.Text`
+    /// and its rationale, area, status and priority; one relation per trace link, typed by kind;
+    /// one specification listing them by key.
+    pub async fn engagement_reqif(&self, actor: &Actor, eid: Uuid) -> Result<ReqIf> {
+        use reqif::{
+            AttributeDefinition, Datatype, EnumValue, Hierarchy, Identity, SpecRelation, SpecType,
+            Specification,
+        };
+        let mut tx = self.store.read().await?;
+        let e = load_visible(&mut tx, actor, eid).await?;
+        let reqs = accord_store::requirement::all(&mut tx, eid).await?;
+        let links = accord_store::trace::links(&mut tx, eid, None).await?;
+        let now = rfc3339(self.now());
+        let id = |identifier: String, name: &str| Identity {
+            identifier,
+            last_change: Some(now.clone()),
+            long_name: Some(name.to_string()),
+            ..Default::default()
+        };
+        let enumeration = |ident: &str, name: &str, values: &[&str]| Datatype {
+            kind: "ENUMERATION".into(),
+            id: id(ident.into(), name),
+            values: values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| EnumValue {
+                    id: id(format!("{ident}-{v}"), v),
+                    key: Some(i.to_string()),
+                    // Required by the schema beside KEY.
+                    other_content: Some(v.to_string()),
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let datatypes = vec![
+            Datatype {
+                kind: "STRING".into(),
+                id: id("accord-string".into(), "Text"),
+                attrs: vec![("MAX-LENGTH".into(), "10000".into())],
+                ..Default::default()
+            },
+            Datatype {
+                kind: "XHTML".into(),
+                id: id("accord-xhtml".into(), "Formatted text"),
+                ..Default::default()
+            },
+            enumeration("accord-status", "Status", &crate::requirement::STATUSES),
+            enumeration(
+                "accord-priority",
+                "Priority",
+                &crate::requirement::PRIORITIES,
+            ),
+        ];
+        let attribute = |ident: &str, name: &str, kind: &str, datatype: &str| AttributeDefinition {
+            kind: kind.into(),
+            id: id(ident.into(), name),
+            // The schema requires MULTI-VALUED on an enumeration attribute.
+            attrs: if kind == "ENUMERATION" {
+                vec![("MULTI-VALUED".into(), "false".into())]
+            } else {
+                Vec::new()
+            },
+            datatype: Some(datatype.into()),
+            ..Default::default()
+        };
+        let mut spec_types = vec![
+            SpecType {
+                element: "SPEC-OBJECT-TYPE".into(),
+                id: id("accord-requirement".into(), "Requirement"),
+                attributes: vec![
+                    attribute("accord-key", "ReqIF.ForeignID", "STRING", "accord-string"),
+                    attribute("accord-title", "ReqIF.Name", "STRING", "accord-string"),
+                    attribute("accord-statement", "ReqIF.Text", "XHTML", "accord-xhtml"),
+                    attribute("accord-rationale", "Rationale", "STRING", "accord-string"),
+                    attribute("accord-area", "Functional area", "STRING", "accord-string"),
+                    attribute(
+                        "accord-status-attr",
+                        "Status",
+                        "ENUMERATION",
+                        "accord-status",
+                    ),
+                    attribute(
+                        "accord-priority-attr",
+                        "Priority",
+                        "ENUMERATION",
+                        "accord-priority",
+                    ),
+                ],
+                ..Default::default()
+            },
+            SpecType {
+                element: "SPECIFICATION-TYPE".into(),
+                id: id("accord-specification".into(), "Requirements specification"),
+                ..Default::default()
+            },
+        ];
+        for kind in crate::trace::LINK_KINDS {
+            spec_types.push(SpecType {
+                element: "SPEC-RELATION-TYPE".into(),
+                id: id(format!("accord-link-{kind}"), kind),
+                ..Default::default()
+            });
+        }
+        let simple = |def: &str, v: &str| Value {
+            kind: "STRING".into(),
+            definition: def.into(),
+            content: Content::Simple(Some(v.to_string())),
+            attrs: Vec::new(),
+        };
+        let spec_objects: Vec<SpecObject> = reqs
+            .iter()
+            .map(|r| {
+                let mut values = vec![
+                    simple("accord-key", &r.key),
+                    simple("accord-title", &r.title),
+                    Value {
+                        kind: "XHTML".into(),
+                        definition: "accord-statement".into(),
+                        content: Content::Xhtml {
+                            value: Some(statement_xhtml(&r.statement)),
+                            original: None,
+                        },
+                        attrs: Vec::new(),
+                    },
+                    simple("accord-rationale", &r.rationale),
+                    simple("accord-area", &r.functional_area),
+                    Value {
+                        kind: "ENUMERATION".into(),
+                        definition: "accord-status-attr".into(),
+                        content: Content::Enumeration(vec![format!("accord-status-{}", r.status)]),
+                        attrs: Vec::new(),
+                    },
+                ];
+                if let Some(p) = &r.priority {
+                    values.push(Value {
+                        kind: "ENUMERATION".into(),
+                        definition: "accord-priority-attr".into(),
+                        content: Content::Enumeration(vec![format!("accord-priority-{p}")]),
+                        attrs: Vec::new(),
+                    });
+                }
+                SpecObject {
+                    id: Identity {
+                        identifier: format!("accord-{}", r.id),
+                        last_change: Some(rfc3339(r.updated_at)),
+                        long_name: Some(r.key.clone()),
+                        ..Default::default()
+                    },
+                    type_ref: Some("accord-requirement".into()),
+                    values,
+                    ..Default::default()
+                }
+            })
+            .collect();
+        let spec_relations = links
+            .iter()
+            .map(|l| SpecRelation {
+                id: Identity {
+                    identifier: format!("accord-{}", l.id),
+                    last_change: Some(rfc3339(l.created_at)),
+                    ..Default::default()
+                },
+                type_ref: Some(format!("accord-link-{}", l.kind)),
+                source: Some(format!("accord-{}", l.from_id)),
+                target: Some(format!("accord-{}", l.to_id)),
+                ..Default::default()
+            })
+            .collect();
+        let specification = Specification {
+            id: id(format!("accord-{}", e.id), &format!("{} {}", e.key, e.name)),
+            type_ref: Some("accord-specification".into()),
+            children: reqs
+                .iter()
+                .map(|r| Hierarchy {
+                    id: Identity {
+                        identifier: format!("accord-h-{}", r.id),
+                        last_change: Some(now.clone()),
+                        ..Default::default()
+                    },
+                    object: Some(format!("accord-{}", r.id)),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        };
+        Ok(ReqIf {
+            root_attrs: vec![
+                (
+                    "xmlns".into(),
+                    "http://www.omg.org/spec/ReqIF/20110401/reqif.xsd".into(),
+                ),
+                ("xmlns:xhtml".into(), "http://www.w3.org/1999/xhtml".into()),
+            ],
+            prefix: None,
+            header: reqif::Header {
+                identifier: format!("accord-header-{}", e.id),
+                fields: vec![
+                    ("CREATION-TIME".into(), now.clone()),
+                    ("REQ-IF-TOOL-ID".into(), "Accord".into()),
+                    ("REQ-IF-VERSION".into(), "1.0".into()),
+                    ("SOURCE-TOOL-ID".into(), "Accord".into()),
+                    ("TITLE".into(), format!("{} {}", e.key, e.name)),
+                ],
+            },
+            datatypes,
+            spec_types,
+            spec_objects,
+            spec_relations,
+            specifications: vec![specification],
+            ..Default::default()
+        })
+    }
+}

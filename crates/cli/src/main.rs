@@ -176,7 +176,8 @@ enum ReqifCommand {
 
 #[derive(Subcommand)]
 enum ExportCommand {
-    /// Write an imported ReqIF document back (.reqifz when it has attachments).
+    /// Write an imported ReqIF document back (.reqifz when it has attachments); an engagement
+    /// without one gets its requirements and trace links as a new document.
     Reqif {
         #[arg(long)]
         engagement: String,
@@ -623,18 +624,22 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .await
                 .map_err(app_err)?;
             let id = match document {
-                Some(d) => *d,
-                None => match app
+                Some(d) => Some(*d),
+                None => app
                     .reqif_documents(&actor, eid)
                     .await
                     .map_err(app_err)?
                     .last()
-                {
-                    Some(d) => d.id,
-                    None => bail!("{engagement} has no imported ReqIF document to write back"),
-                },
+                    .map(|d| d.id),
             };
-            let (doc, attachments) = app.export_reqif(&actor, eid, id).await.map_err(app_err)?;
+            // Without an imported document: the engagement's requirements as a new one.
+            let (doc, attachments) = match id {
+                Some(id) => app.export_reqif(&actor, eid, id).await.map_err(app_err)?,
+                None => (
+                    app.engagement_reqif(&actor, eid).await.map_err(app_err)?,
+                    Vec::new(),
+                ),
+            };
             let xml = accord_interchange::reqif::write(&doc);
             let bytes = if attachments.is_empty() {
                 xml.into_bytes()

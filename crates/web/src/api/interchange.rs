@@ -118,11 +118,15 @@ async fn import_reqif(
 pub struct ExportParams {
     /// The imported document to write back (default: the latest).
     pub document_id: Option<Uuid>,
+    /// `true`: the engagement's requirements as a new document, whatever was imported (this is
+    /// also what an engagement without an imported document gets).
+    pub engagement: Option<bool>,
 }
 
 /// An imported document written back as ReqIF (`.reqifz` with its attachments when it had
 /// any): the identifiers, datatypes, values, hierarchy, relations and tool extensions as they
-/// came.
+/// came. Without an imported document, or with `engagement=true`, the engagement's requirements
+/// and trace links as a new ReqIF document.
 #[utoipa::path(get, path = "/api/v1/engagements/{eid}/exports/reqif", tag = "interchange", params(("eid" = Uuid, Path), ExportParams),
     responses((status = 200, content_type = "application/xml", body = String), (status = 404, body = Problem)))]
 async fn export_reqif(
@@ -132,16 +136,17 @@ async fn export_reqif(
     Query(p): Query<ExportParams>,
 ) -> ApiResult<Response> {
     let id = match p.document_id {
-        Some(id) => id,
-        None => s
-            .app
-            .reqif_documents(&a, eid)
-            .await?
-            .last()
-            .map(|d| d.id)
-            .ok_or(accord_app::Error::NotFound)?,
+        Some(id) => Some(id),
+        None if p.engagement == Some(true) => None,
+        None => s.app.reqif_documents(&a, eid).await?.last().map(|d| d.id),
     };
-    let (doc, attachments) = s.app.export_reqif(&a, eid, id).await?;
+    let (doc, attachments, id) = match id {
+        Some(id) => {
+            let (doc, attachments) = s.app.export_reqif(&a, eid, id).await?;
+            (doc, attachments, id)
+        }
+        None => (s.app.engagement_reqif(&a, eid).await?, Vec::new(), eid),
+    };
     let xml = accord_interchange::reqif::write(&doc);
     let (bytes, kind, ext) = if attachments.is_empty() {
         (xml.into_bytes(), "application/xml", "reqif")

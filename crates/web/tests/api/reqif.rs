@@ -276,6 +276,48 @@ backend_tests! {
     }
 }
 
+backend_tests! {
+    async fn an_engagement_exports_its_requirements_and_links_as_a_new_document(db: TestDb) {
+        let t = TestApp::new(db).await;
+        let xsd = t.app.store().engine() == accord_store::Engine::Sqlite;
+        let (w, tok) = setup(&t).await;
+        let eid = w.engagement;
+        let fam = t.actor(email("c1_fam")).await;
+        let new = |title: &str, statement: &str| accord_app::requirement::NewRequirement {
+            title: title.into(), statement: statement.into(), functional_area: "QC laboratory".into(), ..Default::default()
+        };
+        let a = t.app.create_requirement(&fam, eid, new("Flag OOS", "Flag every OOS result & <block> release.\nNotify QA.")).await.unwrap();
+        let b = t.app.create_requirement(&fam, eid, new("Release", "Release only complete batches.")).await.unwrap();
+        t.app.create_link(&fam, eid, accord_app::trace::NewLink { from_id: b.id, to_id: a.id, kind: "depends_on".into() }).await.unwrap();
+        let (st, bytes) = t.get_bytes(&format!("/api/v1/engagements/{eid}/exports/reqif"), &tok).await;
+        assert_eq!(st, StatusCode::OK);
+        let r = reqif::read(&bytes).unwrap();
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+        let m = &r.reqif;
+        assert_eq!((m.spec_objects.len(), m.spec_relations.len(), m.specifications[0].children.len()), (2, 1, 2));
+        let text = m.spec_objects[0].values.iter().find_map(|v| match &v.content { reqif::Content::Xhtml { value: Some(x), .. } => Some(reqif::xhtml_to_text(x)), _ => None }).unwrap();
+        assert_eq!(text, "Flag every OOS result & <block> release.\nNotify QA.");
+        // What Accord writes, Accord (and the ReqIF 1.2 schema) reads: importing it into another
+        // engagement gives the same requirements.
+        if xsd {
+            let out = accord_test_support::TempDir::new();
+            let file = out.0.join("engagement.reqif");
+            std::fs::write(&file, &bytes).unwrap();
+            if let Some(v) = validate(&file) {
+                assert_eq!(v, [0, 0, 0], "the export validates");
+            }
+        }
+        let r = upload(&t, &tok, eid, "functional_area=QC%20laboratory&name=again.reqif", bytes).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        assert_eq!((r.body["requirements_created"].as_u64(), r.body["links_created"].as_u64()), (Some(2), Some(1)));
+        let list = t.get(&format!("/api/v1/engagements/{eid}/requirements?q=Flag"), &tok).await;
+        assert_eq!(list.body["items"].as_array().unwrap().len(), 2, "{}", list.text);
+        // With an import there, the engagement as a whole is still one query parameter away.
+        let (_, whole) = t.get_bytes(&format!("/api/v1/engagements/{eid}/exports/reqif?engagement=true"), &tok).await;
+        assert_eq!(reqif::read(&whole).unwrap().reqif.spec_objects.len(), 4);
+    }
+}
+
 /// A document with one requirement: name, XHTML text and a foreign id.
 const ONE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <REQ-IF xmlns="http://www.omg.org/spec/ReqIF/20110401/reqif.xsd" xmlns:xhtml="http://www.w3.org/1999/xhtml"><THE-HEADER><REQ-IF-HEADER IDENTIFIER="h"><TITLE>Labels</TITLE></REQ-IF-HEADER></THE-HEADER>
