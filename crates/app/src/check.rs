@@ -40,7 +40,7 @@ impl Check {
         self.keep(r)
     }
 
-    /// `Some` of [`Check::text`] etc. applied to a patch's field when it is given.
+    /// A patch field checked like [`Check::text`] and written into `slot`, when it is given.
     pub fn set_text(&mut self, field: &str, slot: &mut String, v: &Option<String>, max: usize) {
         if let Some(v) = v {
             *slot = self.text(field, v, max);
