@@ -311,7 +311,11 @@ fn refusal(r: MoveRefusal) -> Error {
 }
 
 impl App {
-    async fn engagement_view(&self, tx: &mut Tx, e: &Engagement) -> Result<EngagementView> {
+    pub(crate) async fn engagement_view(
+        &self,
+        tx: &mut Tx,
+        e: &Engagement,
+    ) -> Result<EngagementView> {
         let customer = accord_store::org::get(tx, e.customer_id).await?;
         let partner = accord_store::org::get(tx, e.partner_id).await?;
         Ok(EngagementView::from_parts(e, &customer, &partner))

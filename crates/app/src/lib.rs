@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod auth;
 mod check;
+pub mod document;
 pub mod engagement;
 mod error;
 pub mod esign;

@@ -83,7 +83,7 @@ pub struct DocumentView {
 /// What it takes to show a spec object's values: each attribute definition's name and datatype
 /// kind, each enumeration value's name.
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct Definitions {
+pub(crate) struct Definitions {
     attributes: HashMap<String, (String, String)>,
     enum_values: HashMap<String, String>,
 }
@@ -129,6 +129,8 @@ pub struct OriginValue {
     pub datatype: String,
     /// The value as text (XHTML as its words, an enumeration as its values' names).
     pub text: String,
+    /// An XHTML value as HTML safe to show: its formatting kept, anything active removed.
+    pub html: Option<String>,
 }
 
 /// Where a requirement came from when it was imported from ReqIF.
@@ -155,13 +157,24 @@ pub(crate) async fn origin(
     let o: SpecObject =
         serde_json::from_str(&object).map_err(|e| Error::Internal(e.to_string()))?;
     let defs: Definitions = serde_json::from_str(&definitions).unwrap_or_default();
+    let values = origin_values(&o, &defs);
+    Ok(Some(Origin {
+        document_id,
+        document,
+        identifier,
+        last_change: o.id.last_change,
+        values,
+    }))
+}
+
+/// A spec object's values with their attributes' names and datatypes.
+pub(crate) fn origin_values(o: &SpecObject, defs: &Definitions) -> Vec<OriginValue> {
     let enums: HashMap<&str, &str> = defs
         .enum_values
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let values = o
-        .values
+    o.values
         .iter()
         .map(|v| {
             let (name, kind) = defs
@@ -169,6 +182,10 @@ pub(crate) async fn origin(
                 .get(&v.definition)
                 .cloned()
                 .unwrap_or_else(|| (v.definition.clone(), v.kind.clone()));
+            let html = match &v.content {
+                Content::Xhtml { value: Some(x), .. } => Some(reqif::xhtml_to_html(x)),
+                _ => None,
+            };
             OriginValue {
                 name: if name.is_empty() {
                     v.definition.clone()
@@ -177,16 +194,10 @@ pub(crate) async fn origin(
                 },
                 datatype: kind,
                 text: value_text(v, &enums),
+                html,
             }
         })
-        .collect();
-    Ok(Some(Origin {
-        document_id,
-        document,
-        identifier,
-        last_change: o.id.last_change,
-        values,
-    }))
+        .collect()
 }
 
 /// Puts a requirement's title and statement into the spec object's `ReqIF.Name` and `ReqIF.Text`

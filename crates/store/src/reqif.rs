@@ -205,3 +205,20 @@ pub async fn attachments_of_import(
     .await
     })?)
 }
+
+/// The spec objects the engagement's requirements came from, with their documents' definitions:
+/// (requirement id, object JSON, document id). Definitions come once per document from
+/// [`documents`].
+pub async fn objects_of_engagement(
+    tx: &mut Tx,
+    engagement_id: Uuid,
+) -> Result<Vec<(Uuid, String, Uuid)>> {
+    Ok(run!(tx, |c| sqlx::query_as(
+        "select o.requirement_id, o.object, d.id from reqif_objects o \
+         join reqif_documents d on d.id = o.document_id \
+         where d.engagement_id = $1 and o.requirement_id is not null"
+    )
+    .bind(engagement_id)
+    .fetch_all(c)
+    .await)?)
+}

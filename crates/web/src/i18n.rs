@@ -346,6 +346,8 @@ mod tests {
             include_str!("../templates/sessions.html"),
             include_str!("../templates/conflicts.html"),
             include_str!("../templates/reqif_import.html"),
+            include_str!("../templates/specification.html"),
+            include_str!("../templates/traceability.html"),
             include_str!("ui/partnership.rs"),
             include_str!("ui/requirements.rs"),
             include_str!("ui/pages.rs"),

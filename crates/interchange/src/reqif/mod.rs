@@ -3,12 +3,14 @@
 
 pub mod model;
 mod read;
+mod rich;
 mod text;
 mod write;
 pub mod zip;
 
 pub use model::*;
 pub use read::{read, Read, ReadError};
+pub use rich::xhtml_to_html;
 pub use text::xhtml_to_text;
 pub use write::write;
 

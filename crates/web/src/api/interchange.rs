@@ -2,6 +2,8 @@
 
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{Caller, Path, Query};
+use crate::i18n::{Lang, Tr};
+use crate::ui::documents;
 use crate::AppState;
 use accord_app::reqif::{DocumentView, ImportOptions, ImportReport};
 use accord_app::views::Page;
@@ -22,6 +24,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(attachment))
         .routes(routes!(requirements_csv))
         .routes(routes!(traceability_csv))
+        .routes(routes!(specification_html))
+        .routes(routes!(traceability_html))
         // The import reads its body itself, up to the configured limit (413 beyond it).
         .layer(DefaultBodyLimit::disable())
 }
@@ -252,4 +256,53 @@ async fn traceability_csv(
 ) -> ApiResult<Response> {
     let (key, bytes) = s.app.traceability_csv(&a, eid).await?;
     Ok(csv_download(format!("{key}-traceability.csv"), bytes))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentParams {
+    /// `true`: sent as a file to save (`Content-Disposition: attachment`), not shown.
+    pub download: Option<bool>,
+}
+
+/// The engagement's requirements specification as one printable HTML file: requirements by
+/// functional area, numbered, with their attributes, links and (for imported ones) their ReqIF
+/// attributes, rich text sanitised; the glossary; the signatures with their manifestation; the
+/// baseline and the content hash on every printed page. In the caller's language
+/// (`Accept-Language` or the language cookie).
+#[utoipa::path(get, path = "/api/v1/engagements/{eid}/exports/specification.html", tag = "interchange", params(("eid" = Uuid, Path), DocumentParams),
+    responses((status = 200, content_type = "text/html", body = String), (status = 404, body = Problem)))]
+async fn specification_html(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    lang: Lang,
+    Path(eid): Path<Uuid>,
+    Query(p): Query<DocumentParams>,
+) -> ApiResult<Response> {
+    let spec = s.app.specification(&a, eid).await?;
+    Ok(documents::specification(
+        Tr::new(lang),
+        &spec,
+        p.download == Some(true),
+    ))
+}
+
+/// The traceability matrix as one printable HTML file: each requirement, what it derives from,
+/// depends on, conflicts with and refines, what verifies it (those nothing verifies stand out)
+/// and what it verifies.
+#[utoipa::path(get, path = "/api/v1/engagements/{eid}/exports/traceability.html", tag = "interchange", params(("eid" = Uuid, Path), DocumentParams),
+    responses((status = 200, content_type = "text/html", body = String), (status = 404, body = Problem)))]
+async fn traceability_html(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    lang: Lang,
+    Path(eid): Path<Uuid>,
+    Query(p): Query<DocumentParams>,
+) -> ApiResult<Response> {
+    let spec = s.app.specification(&a, eid).await?;
+    Ok(documents::traceability(
+        Tr::new(lang),
+        &spec,
+        p.download == Some(true),
+    ))
 }

@@ -2,6 +2,7 @@
 //! Chinese, plain forms with POST-redirect-GET, no script at all. Every page calls the same `app`
 //! use cases as the JSON API, so the two cannot disagree on a rule.
 
+pub mod documents;
 pub mod pages;
 pub mod partnership;
 pub mod requirements;

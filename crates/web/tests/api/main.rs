@@ -5,6 +5,7 @@ mod audit_tamper;
 mod bad_input;
 mod concurrency;
 mod csrf;
+mod documents;
 mod engagements;
 mod esign;
 mod identity;
