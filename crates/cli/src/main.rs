@@ -190,6 +190,33 @@ enum ExportCommand {
         #[arg(long)]
         document: Option<uuid::Uuid>,
     },
+    /// Write the engagement's requirements specification as one printable HTML file.
+    Specification {
+        #[arg(long)]
+        engagement: String,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// Who exports (their e-mail).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_user: String,
+        /// The document's language: en or zh-CN.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+    /// Write the engagement's traceability matrix: CSV when the output ends in .csv, HTML
+    /// otherwise.
+    Traceability {
+        #[arg(long)]
+        engagement: String,
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// Who exports (their e-mail).
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_user: String,
+        /// The document's language: en or zh-CN.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -658,6 +685,60 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 } else {
                     format!(", {} attachments", attachments.len())
                 }
+            );
+        }
+        Command::Export(
+            which @ (ExportCommand::Specification {
+                engagement,
+                output,
+                as_user,
+                lang,
+            }
+            | ExportCommand::Traceability {
+                engagement,
+                output,
+                as_user,
+                lang,
+            }),
+        ) => {
+            use accord_web::i18n::{Lang, Tr};
+            use accord_web::ui::documents;
+            let Some(lang) = Lang::parse(lang) else {
+                bail!("--lang {lang}: the languages are en and zh-CN");
+            };
+            let app = open(&cli).await?;
+            let actor = app.operator_actor(as_user).await.map_err(app_err)?;
+            let eid = app
+                .engagement_id_by_key(engagement)
+                .await
+                .map_err(app_err)?;
+            let started = std::time::Instant::now();
+            let csv = output
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            let (bytes, count) = if csv {
+                let (_, bytes) = app.traceability_csv(&actor, eid).await.map_err(app_err)?;
+                (bytes, None)
+            } else {
+                let spec = app.specification(&actor, eid).await.map_err(app_err)?;
+                let html = match which {
+                    ExportCommand::Specification { .. } => {
+                        documents::specification_file(Tr::new(lang), &spec)
+                    }
+                    _ => documents::traceability_file(Tr::new(lang), &spec),
+                }?;
+                (html.into_bytes(), Some(spec.requirement_count))
+            };
+            std::fs::write(output, &bytes)
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            println!(
+                "{}{} bytes written to {} in {:.2} s",
+                count
+                    .map(|n| format!("{n} requirements, "))
+                    .unwrap_or_default(),
+                bytes.len(),
+                output.display(),
+                started.elapsed().as_secs_f64()
             );
         }
         Command::Audit(AuditCommand::Checkpoint { output }) => {

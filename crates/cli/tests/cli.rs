@@ -164,6 +164,44 @@ fn an_unreachable_database_is_one_line_naming_the_url_without_its_password() {
     );
 }
 
+/// A ReqIF document of `n` requirements (name and text), the first relating to the second.
+fn generated_reqif(n: usize) -> String {
+    let mut x = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<REQ-IF xmlns="http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"><THE-HEADER><REQ-IF-HEADER IDENTIFIER="gen"><TITLE>Generated</TITLE></REQ-IF-HEADER></THE-HEADER>
+<CORE-CONTENT><REQ-IF-CONTENT><DATATYPES><DATATYPE-DEFINITION-STRING IDENTIFIER="s" MAX-LENGTH="1000"/></DATATYPES>
+<SPEC-TYPES><SPEC-OBJECT-TYPE IDENTIFIER="t"><SPEC-ATTRIBUTES>
+<ATTRIBUTE-DEFINITION-STRING IDENTIFIER="n" LONG-NAME="ReqIF.Name"><TYPE><DATATYPE-DEFINITION-STRING-REF>s</DATATYPE-DEFINITION-STRING-REF></TYPE></ATTRIBUTE-DEFINITION-STRING>
+<ATTRIBUTE-DEFINITION-STRING IDENTIFIER="x" LONG-NAME="ReqIF.Text"><TYPE><DATATYPE-DEFINITION-STRING-REF>s</DATATYPE-DEFINITION-STRING-REF></TYPE></ATTRIBUTE-DEFINITION-STRING>
+</SPEC-ATTRIBUTES></SPEC-OBJECT-TYPE><SPEC-RELATION-TYPE IDENTIFIER="rt" LONG-NAME="Depends on"/></SPEC-TYPES><SPEC-OBJECTS>"#,
+    );
+    for i in 0..n {
+        x.push_str(&format!(
+            r#"<SPEC-OBJECT IDENTIFIER="o{i}"><VALUES><ATTRIBUTE-VALUE-STRING THE-VALUE="Generated requirement {i}"><DEFINITION><ATTRIBUTE-DEFINITION-STRING-REF>n</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION></ATTRIBUTE-VALUE-STRING><ATTRIBUTE-VALUE-STRING THE-VALUE="The system shall do thing {i} &amp; record it."><DEFINITION><ATTRIBUTE-DEFINITION-STRING-REF>x</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION></ATTRIBUTE-VALUE-STRING></VALUES><TYPE><SPEC-OBJECT-TYPE-REF>t</SPEC-OBJECT-TYPE-REF></TYPE></SPEC-OBJECT>"#
+        ));
+    }
+    x.push_str(r#"</SPEC-OBJECTS><SPEC-RELATIONS><SPEC-RELATION IDENTIFIER="r0"><TYPE><SPEC-RELATION-TYPE-REF>rt</SPEC-RELATION-TYPE-REF></TYPE><SOURCE><SPEC-OBJECT-REF>o0</SPEC-OBJECT-REF></SOURCE><TARGET><SPEC-OBJECT-REF>o1</SPEC-OBJECT-REF></TARGET></SPEC-RELATION></SPEC-RELATIONS>"#);
+    x.push_str("</REQ-IF-CONTENT></CORE-CONTENT></REQ-IF>");
+    x
+}
+
+/// The requirements of a demo engagement, by key.
+async fn requirement_count(db: &accord_test_support::TestDb, key: &str) -> usize {
+    let mut tx = db.store.read().await.unwrap();
+    let e = accord_store::engagement::list_all(&mut tx)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.key == key)
+        .unwrap();
+    accord_store::requirement::all(&mut tx, e.id)
+        .await
+        .unwrap()
+        .len()
+}
+
+const HANNAH: &str = "hannah.weber@northwind-bio.example";
+
 backend_tests! {
     async fn the_demo_seeds_once_and_its_audit_trail_verifies(db: TestDb) {
         let dir = TempDir::new();
@@ -337,5 +375,79 @@ backend_tests! {
         assert_eq!(fin["name"], format!("counter {acked}"), "every acknowledged edit survives");
         let out = accord(&db.url, &key, &["audit", "verify"]);
         assert!(out.status.success(), "{}", stdout(&out));
+    }
+
+    async fn reqif_and_documents_go_in_and_out_through_the_command_line(db: TestDb) {
+        let dir = TempDir::new();
+        let key = dir.0.join("accord.key");
+        assert!(accord(&db.url, &key, &["demo", "--seed-only"]).status.success());
+        let before = requirement_count(&db, "NWB-LIMS").await;
+        let file = dir.0.join("five.reqif");
+        std::fs::write(&file, generated_reqif(5)).unwrap();
+        let f = file.to_str().unwrap();
+        let out = accord(&db.url, &key, &["import", "reqif", f, "--engagement", "NWB-LIMS", "--as", HANNAH, "--area", "QC laboratory"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).contains("5 spec objects: 5 requirements") && stdout(&out).contains("1 trace links from 1 relations"), "{}", stdout(&out));
+        assert_eq!(requirement_count(&db, "NWB-LIMS").await, before + 5);
+        // Back out: the document as it came, the specification, the matrix in both forms.
+        let back = dir.0.join("back.reqif");
+        let out = accord(&db.url, &key, &["export", "reqif", "--engagement", "NWB-LIMS", "-o", back.to_str().unwrap(), "--as", HANNAH]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let r = accord_interchange::reqif::read(&std::fs::read(&back).unwrap()).unwrap();
+        assert_eq!(r.reqif.spec_objects.len(), 5);
+        let spec = dir.0.join("spec.html");
+        let out = accord(&db.url, &key, &["export", "specification", "--engagement", "NWB-LIMS", "-o", spec.to_str().unwrap(), "--as", HANNAH, "--lang", "zh-CN"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).starts_with(&format!("{} requirements", before + 5)), "{}", stdout(&out));
+        let html = std::fs::read_to_string(&spec).unwrap();
+        assert!(html.contains("需求规格说明书") && html.contains("Generated requirement 4"));
+        let csv = dir.0.join("matrix.csv");
+        let out = accord(&db.url, &key, &["export", "traceability", "--engagement", "NWB-LIMS", "-o", csv.to_str().unwrap(), "--as", HANNAH]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let csv = std::fs::read_to_string(&csv).unwrap();
+        assert!(csv.starts_with("\u{feff}key,title,status"), "{}", &csv[..60]);
+        assert_eq!(csv.lines().count(), before + 5 + 1);
+        let out = accord(&db.url, &key, &["export", "specification", "--engagement", "NWB-LIMS", "-o", spec.to_str().unwrap(), "--as", HANNAH, "--lang", "fr"]);
+        assert!(!out.status.success() && stderr(&out).contains("--lang fr"), "{}", stderr(&out));
+    }
+
+    async fn an_import_killed_half_way_leaves_nothing_of_it(db: TestDb) {
+        let dir = TempDir::new();
+        let key = dir.0.join("accord.key");
+        assert!(accord(&db.url, &key, &["demo", "--seed-only"]).status.success());
+        let before = requirement_count(&db, "NWB-LIMS").await;
+        let n = 20_000;
+        let file = dir.0.join("big.reqif");
+        std::fs::write(&file, generated_reqif(n)).unwrap();
+        let mut killed_running = 0;
+        let mut expected = before;
+        // SIGKILL at growing delays: whatever moment it lands in (reading, writing the rows,
+        // committing), the engagement has either none of the file or all of it.
+        for ms in [150u64, 400, 900, 1800, 3500, 7000] {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+                .args(["--database", &db.url, "--audit-key-file"])
+                .arg(&key)
+                .args(["import", "reqif"])
+                .arg(&file)
+                .args(["--engagement", "NWB-LIMS", "--as", HANNAH, "--area", "QC laboratory"])
+                .env_remove("ACCORD_DATABASE_URL")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+            let running = child.try_wait().unwrap().is_none();
+            killed_running += usize::from(running);
+            child.kill().ok();
+            child.wait().unwrap();
+            let now = requirement_count(&db, "NWB-LIMS").await;
+            eprintln!("killed at {ms} ms (still running: {running}): {now} requirements");
+            assert!(now == expected || now == expected + n, "after a kill at {ms} ms: {now} requirements, expected {expected} or {}", expected + n);
+            expected = now;
+        }
+        assert!(killed_running > 0, "no import was still running when killed");
+        // The audit trail is whole: a killed import left no event without its records.
+        let v = accord(&db.url, &key, &["audit", "verify"]);
+        assert!(v.status.success(), "{}{}", stdout(&v), stderr(&v));
     }
 }

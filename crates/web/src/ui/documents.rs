@@ -175,28 +175,46 @@ fn document(
     res
 }
 
-/// The requirements specification as an HTML document.
-pub fn specification(t: Tr, s: &Specification, download: bool) -> Response {
-    let page = SpecDocument {
+fn spec_document(t: Tr, s: &Specification) -> SpecDocument<'_> {
+    SpecDocument {
         t,
         s,
         css: styles(t, s, &t.t("spec-title")),
         l: Labels::new(t),
-    };
-    let name = format!("{}-specification.html", s.engagement.key);
-    document(page.render(), &page.css, name, download)
+    }
 }
 
-/// The traceability matrix as an HTML document.
-pub fn traceability(t: Tr, s: &Specification, download: bool) -> Response {
-    let page = MatrixDocument {
+fn matrix_document(t: Tr, s: &Specification) -> MatrixDocument<'_> {
+    MatrixDocument {
         t,
         s,
         // A matrix is wide: its pages lie on their side.
         css: styles(t, s, &t.t("matrix-title")) + "@page{size:A4 landscape}",
         l: Labels::new(t),
         kinds: OUTGOING,
-    };
+    }
+}
+
+/// The requirements specification as an HTML document.
+pub fn specification(t: Tr, s: &Specification, download: bool) -> Response {
+    let page = spec_document(t, s);
+    let name = format!("{}-specification.html", s.engagement.key);
+    document(page.render(), &page.css, name, download)
+}
+
+/// The traceability matrix as an HTML document.
+pub fn traceability(t: Tr, s: &Specification, download: bool) -> Response {
+    let page = matrix_document(t, s);
     let name = format!("{}-traceability.html", s.engagement.key);
     document(page.render(), &page.css, name, download)
+}
+
+/// The specification's HTML, for a file (`accord export specification`).
+pub fn specification_file(t: Tr, s: &Specification) -> Result<String, askama::Error> {
+    spec_document(t, s).render()
+}
+
+/// The traceability matrix's HTML, for a file (`accord export traceability`).
+pub fn traceability_file(t: Tr, s: &Specification) -> Result<String, askama::Error> {
+    matrix_document(t, s).render()
 }
