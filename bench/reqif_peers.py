@@ -12,6 +12,12 @@ resident memory (the kernel's maximum RSS of that child, from wait4):
   import  `accord import reqif FILE` (SQLite, one transaction, audited per record, into a copy of
           a seeded demo database)            vs  strictdoc 0.30.4 `strictdoc convert FILE OUT`
   export  `accord export reqif` of that import (no peer figure required; target < 10 s at 100k)
+  html    `accord export specification` of that import (one printable HTML file)
+                                             vs  strictdoc 0.30.4 `strictdoc export --formats html`
+          of the document its convert step wrote, with the settings that make it fastest: one
+          process (--no-parallelization) and no TABLE/TRACE/DEEP-TRACE pages (features = []), a
+          fresh output directory each run (its cache lives there). Sizes up to --html-max only
+          (default 10,000: strictdoc takes minutes), --html-peer-runs runs of strictdoc (default 1).
 Prints a Markdown table with the medians and the ratios (peer / Accord).
 """
 import argparse
@@ -58,6 +64,8 @@ def main():
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-strictdoc", action="store_true", help="skip strictdoc convert (slow)")
+    ap.add_argument("--html-max", type=int, default=10000)
+    ap.add_argument("--html-peer-runs", type=int, default=1)
     a = ap.parse_args()
     if not os.path.exists(ACCORD):
         sys.exit(f"{ACCORD} is missing: cargo build --release")
@@ -104,6 +112,23 @@ def main():
                "--as", HANNAH, "-o", "export.reqif"]
         ours = median_of(a.runs, lambda i: exp, prepare=lambda i: os.path.join(WORK, f"import-{n}-0"))
         rows.append((f"export {n:,} objects", ours, None, None))
+        if n <= a.html_max:
+            spec = [ACCORD, "--database", "sqlite://accord.db", "export", "specification", "--engagement", "NWB-LIMS",
+                    "--as", HANNAH, "-o", "specification.html"]
+            ours = median_of(a.runs, lambda i: spec, prepare=lambda i: os.path.join(WORK, f"import-{n}-0"))
+            peer = None
+            if not a.no_strictdoc:
+                config = os.path.join(WORK, "strictdoc-minimal.toml")
+                with open(config, "w") as c:
+                    c.write('[project]\ntitle = "Synthetic"\nfeatures = []\n')
+
+                def html_out(i):
+                    shutil.rmtree(os.path.join(WORK, f"strictdoc-html-{n}-{i}"), ignore_errors=True)
+                peer = median_of(a.html_peer_runs, lambda i: [
+                    strictdoc, "export", "--formats", "html", "--no-parallelization", "--config", config,
+                    "--output-dir", os.path.join(WORK, f"strictdoc-html-{n}-{i}"),
+                    os.path.join(WORK, f"strictdoc-{n}-0")], prepare=html_out)
+            rows.append((f"HTML specification of {n:,} objects", ours, "strictdoc export --formats html", peer))
     print("| step | Accord: median s, peak MiB | peer | peer: median s, peak MiB | time ratio (peer / Accord) | memory ratio (Accord / peer) |")
     print("|---|---|---|---|---|---|")
     for step, ours, peer_name, peer in rows:
