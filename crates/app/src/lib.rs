@@ -14,6 +14,7 @@ pub mod knowledge;
 pub mod note;
 pub mod org;
 pub mod purchase;
+pub mod reimport;
 pub mod reqif;
 pub mod requirement;
 pub mod role;

@@ -84,12 +84,12 @@ pub struct DocumentView {
 /// kind, each enumeration value's name.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Definitions {
-    attributes: HashMap<String, (String, String)>,
+    pub(crate) attributes: HashMap<String, (String, String)>,
     enum_values: HashMap<String, String>,
 }
 
 impl Definitions {
-    fn of(doc: &ReqIf) -> Self {
+    pub(crate) fn of(doc: &ReqIf) -> Self {
         Definitions {
             attributes: doc
                 .spec_types
@@ -215,16 +215,25 @@ fn write_back(o: &mut SpecObject, r: &Requirement, first: &serde_json::Value, de
         let Some((name, _)) = defs.attributes.get(&v.definition) else {
             continue;
         };
+        // What the object already says (after a re-import, say) is not a change.
         match (name.as_str(), &mut v.content) {
-            ("ReqIF.Name", Content::Simple(value)) if title_edited => {
+            ("ReqIF.Name", Content::Simple(value))
+                if title_edited && value.as_deref() != Some(r.title.as_str()) =>
+            {
                 *value = Some(r.title.clone());
                 changed = true;
             }
-            ("ReqIF.Text", Content::Xhtml { value, .. }) if statement_edited => {
+            ("ReqIF.Text", Content::Xhtml { value, .. })
+                if statement_edited
+                    && value.as_deref().map(reqif::xhtml_to_text).as_deref()
+                        != Some(r.statement.as_str()) =>
+            {
                 *value = Some(statement_xhtml(&r.statement));
                 changed = true;
             }
-            ("ReqIF.Text", Content::Simple(value)) if statement_edited => {
+            ("ReqIF.Text", Content::Simple(value))
+                if statement_edited && value.as_deref() != Some(r.statement.as_str()) =>
+            {
                 *value = Some(r.statement.clone());
                 changed = true;
             }
@@ -302,7 +311,7 @@ fn attribute(
 
 /// The spec objects in reading order: depth first through each specification's hierarchy,
 /// then those no hierarchy places. With each, the section headings above it.
-fn reading_order(doc: &ReqIf) -> Vec<(usize, Vec<String>)> {
+pub(crate) fn reading_order(doc: &ReqIf) -> Vec<(usize, Vec<String>)> {
     let index: HashMap<&str, usize> = doc
         .spec_objects
         .iter()
@@ -376,13 +385,207 @@ fn clean(s: &str) -> String {
         .collect()
 }
 
+/// What a spec object becomes.
+pub(crate) enum Mapped {
+    /// A section heading: a chapter name and no statement.
+    Section,
+    Requirement {
+        title: String,
+        statement: String,
+        source: String,
+        /// The title or statement was cut to Accord's limits.
+        shortened: bool,
+    },
+}
+
+/// How one document's spec objects become requirements' fields, as the import options say.
+pub(crate) struct Mapper<'a> {
+    doc: &'a ReqIf,
+    defs: HashMap<&'a str, &'a str>,
+    enums: HashMap<&'a str, &'a str>,
+    index: HashMap<&'a str, usize>,
+    opts: &'a ImportOptions,
+    display: &'a str,
+}
+
+impl<'a> Mapper<'a> {
+    pub(crate) fn new(doc: &'a ReqIf, opts: &'a ImportOptions, display: &'a str) -> Self {
+        Mapper {
+            doc,
+            defs: definition_names(doc),
+            enums: doc
+                .datatypes
+                .iter()
+                .flat_map(|d| &d.values)
+                .map(|v| {
+                    (
+                        v.id.identifier.as_str(),
+                        v.id.long_name.as_deref().unwrap_or(""),
+                    )
+                })
+                .collect(),
+            index: doc
+                .spec_objects
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (o.id.identifier.as_str(), i))
+                .collect(),
+            opts,
+            display,
+        }
+    }
+
+    fn attr(&self, o: &SpecObject, names: &[String]) -> Option<String> {
+        attribute(o, names, &self.defs, &self.enums)
+    }
+
+    /// The spec object at `i`, under the section headings `path`.
+    pub(crate) fn map(&self, i: usize, path: &[String]) -> Mapped {
+        let o = &self.doc.spec_objects[i];
+        let chapter_name = ["ReqIF.ChapterName".to_string()];
+        let statement = self.attr(o, &self.opts.statement_from);
+        let chapter = self.attr(o, &chapter_name);
+        if statement.is_none() && chapter.is_some() {
+            return Mapped::Section;
+        }
+        let title = self
+            .attr(o, &self.opts.title_from)
+            .or_else(|| o.id.long_name.clone())
+            .or_else(|| {
+                statement
+                    .as_deref()
+                    .and_then(|s| s.lines().next())
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| o.id.identifier.clone());
+        let statement = statement.unwrap_or_else(|| title.clone());
+        let (title, cut_title) = truncate(&clean(title.trim()), 200);
+        let (statement, cut_statement) = truncate(&clean(statement.trim()), 10_000);
+        let id_text = self
+            .attr(o, &["ReqIF.ForeignID".to_string()])
+            .unwrap_or_else(|| o.id.identifier.clone());
+        let section = path
+            .iter()
+            .filter_map(|p| {
+                self.index
+                    .get(p.as_str())
+                    .and_then(|i| self.attr(&self.doc.spec_objects[*i], &chapter_name))
+            })
+            .collect::<Vec<_>>()
+            .join(" › ");
+        let mut source = format!("ReqIF {}: {id_text}", self.display);
+        if !section.is_empty() {
+            source.push_str(&format!(" ({section})"));
+        }
+        let (source, _) = truncate(&clean(&source), 500);
+        Mapped::Requirement {
+            title,
+            statement,
+            source,
+            shortened: cut_title || cut_statement,
+        }
+    }
+}
+
+/// Trace links for a document's relations between requirements (`requirement` finds the one a
+/// spec object became): one per pair and kind, none that `existing` (from, to, kind) holds.
+pub(crate) fn relation_links(
+    doc: &ReqIf,
+    requirement: impl Fn(&str) -> Option<Uuid>,
+    existing: &HashSet<(Uuid, Uuid, String)>,
+    engagement_id: Uuid,
+    actor_id: Uuid,
+    now: time::OffsetDateTime,
+) -> Vec<accord_store::trace::Link> {
+    let type_names: HashMap<&str, &str> = doc
+        .spec_types
+        .iter()
+        .map(|t| {
+            (
+                t.id.identifier.as_str(),
+                t.id.long_name.as_deref().unwrap_or(""),
+            )
+        })
+        .collect();
+    let mut linked = HashSet::new();
+    let mut links = Vec::new();
+    for rel in &doc.spec_relations {
+        let from = rel.source.as_deref().and_then(&requirement);
+        let to = rel.target.as_deref().and_then(&requirement);
+        let (Some(from), Some(to)) = (from, to) else {
+            continue;
+        };
+        let kind = link_kind(
+            rel.type_ref
+                .as_deref()
+                .and_then(|t| type_names.get(t))
+                .unwrap_or(&""),
+        );
+        if from == to
+            || existing.contains(&(from, to, kind.to_string()))
+            || !linked.insert((from, to, kind))
+        {
+            continue;
+        }
+        links.push(accord_store::trace::Link {
+            id: accord_domain::new_id(),
+            engagement_id,
+            from_id: from,
+            to_id: to,
+            kind: kind.to_string(),
+            created_by: actor_id,
+            created_at: now,
+        });
+    }
+    links
+}
+
+/// A new requirement from a spec object, with its first version.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn new_requirement(
+    engagement_id: Uuid,
+    seq: i64,
+    area: &str,
+    title: String,
+    statement: String,
+    source: String,
+    actor: &Actor,
+    now: time::OffsetDateTime,
+) -> (Requirement, Version) {
+    let r = Requirement {
+        id: accord_domain::new_id(),
+        engagement_id,
+        seq,
+        key: format!("REQ-{seq:04}"),
+        title,
+        statement,
+        rationale: String::new(),
+        functional_area: area.to_string(),
+        source,
+        owner_id: None,
+        status: "draft".into(),
+        priority: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    };
+    let v = Version {
+        requirement_id: r.id,
+        version: 1,
+        snapshot: crate::requirement::snapshot_json(&r).to_string(),
+        actor_id: Some(actor.user_id),
+        at: now,
+    };
+    (r, v)
+}
+
 /// At most this many `.reqif` documents in one archive.
 const MAX_DOCUMENTS: usize = 64;
 
 type Parsed = (Vec<(String, reqif::Read)>, Vec<zip::Attachment>);
 
 /// Unpacks and reads every document of a file; refuses what an import could not store whole.
-fn parse_all(bytes: Vec<u8>, max_inflated: u64) -> Result<Parsed> {
+pub(crate) fn parse_all(bytes: Vec<u8>, max_inflated: u64) -> Result<Parsed> {
     let (documents, attachments) = if zip::is_zip(&bytes) {
         let a =
             zip::unpack(&bytes, max_inflated).map_err(|e| Error::invalid("file", e.to_string()))?;
@@ -488,18 +691,6 @@ impl App {
             };
             report.warnings.extend(read.warnings.iter().map(warn));
             let doc = read.reqif;
-            let defs = definition_names(&doc);
-            let enums: HashMap<&str, &str> = doc
-                .datatypes
-                .iter()
-                .flat_map(|d| &d.values)
-                .map(|v| {
-                    (
-                        v.id.identifier.as_str(),
-                        v.id.long_name.as_deref().unwrap_or(""),
-                    )
-                })
-                .collect();
             let document_id = accord_domain::new_id();
             let display = if member.is_empty() {
                 opts.name.clone()
@@ -528,8 +719,7 @@ impl App {
                 },
             )
             .await?;
-            let names: Vec<String> = vec!["ReqIF.ChapterName".into()];
-            let foreign: Vec<String> = vec!["ReqIF.ForeignID".into()];
+            let mapper = Mapper::new(&doc, opts, &display);
             let mut requirement_of: HashMap<&str, Uuid> = HashMap::new();
             let mut requirements: Vec<Requirement> = Vec::new();
             let mut versions: Vec<Version> = Vec::new();
@@ -546,93 +736,49 @@ impl App {
                     after: Some(after.to_string()),
                     reason: None,
                 };
-            let index: HashMap<&str, usize> = doc
-                .spec_objects
-                .iter()
-                .enumerate()
-                .map(|(i, o)| (o.id.identifier.as_str(), i))
-                .collect();
             for (i, path) in reading_order(&doc) {
                 let o = &doc.spec_objects[i];
-                let statement = attribute(o, &opts.statement_from, &defs, &enums);
-                let chapter = attribute(o, &names, &defs, &enums);
-                let is_section = statement.is_none() && chapter.is_some();
                 let mut requirement_id = None;
-                if is_section {
-                    report.sections += 1;
-                } else {
-                    let title = attribute(o, &opts.title_from, &defs, &enums)
-                        .or_else(|| o.id.long_name.clone())
-                        .or_else(|| {
-                            statement
-                                .as_deref()
-                                .and_then(|s| s.lines().next())
-                                .map(str::to_string)
-                        })
-                        .unwrap_or_else(|| o.id.identifier.clone());
-                    let statement = statement.unwrap_or_else(|| title.clone());
-                    let (title, cut_title) = truncate(&clean(title.trim()), 200);
-                    let (statement, cut_statement) = truncate(&clean(statement.trim()), 10_000);
-                    if cut_title || cut_statement {
-                        report.warnings.push(ImportWarning {
+                match mapper.map(i, &path) {
+                    Mapped::Section => report.sections += 1,
+                    Mapped::Requirement {
+                        title,
+                        statement,
+                        source,
+                        shortened,
+                    } => {
+                        if shortened {
+                            report.warnings.push(ImportWarning {
                             document: member.clone(),
                             line: 0,
                             column: 0,
                             element: format!("SPEC-OBJECT {}", o.id.identifier),
                             message: "the title or statement was shortened to Accord's limit; the full value is kept with the ReqIF attributes".into(),
                         });
+                        }
+                        let (r, v) = new_requirement(
+                            engagement_id,
+                            seq,
+                            &area,
+                            title,
+                            statement,
+                            source,
+                            actor,
+                            now,
+                        );
+                        seq += 1;
+                        versions.push(v);
+                        let mut after = snapshot(&r);
+                        after["reqif_identifier"] = serde_json::json!(o.id.identifier);
+                        after["reqif_document_id"] = serde_json::json!(document_id);
+                        drafts.push(draft("requirement.import", "requirement", r.id, after));
+                        report.first_key.get_or_insert_with(|| r.key.clone());
+                        report.last_key = Some(r.key.clone());
+                        report.requirements_created += 1;
+                        requirement_id = Some(r.id);
+                        requirement_of.insert(o.id.identifier.as_str(), r.id);
+                        requirements.push(r);
                     }
-                    let id_text = attribute(o, &foreign, &defs, &enums)
-                        .unwrap_or_else(|| o.id.identifier.clone());
-                    let section = path
-                        .iter()
-                        .filter_map(|p| {
-                            index.get(p.as_str()).and_then(|i| {
-                                attribute(&doc.spec_objects[*i], &names, &defs, &enums)
-                            })
-                        })
-                        .collect::<Vec<_>>()
-                        .join(" › ");
-                    let mut source = format!("ReqIF {display}: {id_text}");
-                    if !section.is_empty() {
-                        source.push_str(&format!(" ({section})"));
-                    }
-                    let (source, _) = truncate(&clean(&source), 500);
-                    let r = Requirement {
-                        id: accord_domain::new_id(),
-                        engagement_id,
-                        seq,
-                        key: format!("REQ-{seq:04}"),
-                        title,
-                        statement,
-                        rationale: String::new(),
-                        functional_area: area.clone(),
-                        source,
-                        owner_id: None,
-                        status: "draft".into(),
-                        priority: None,
-                        version: 1,
-                        created_at: now,
-                        updated_at: now,
-                    };
-                    seq += 1;
-                    versions.push(Version {
-                        requirement_id: r.id,
-                        version: 1,
-                        snapshot: crate::requirement::snapshot_json(&r).to_string(),
-                        actor_id: Some(actor.user_id),
-                        at: now,
-                    });
-                    let mut after = snapshot(&r);
-                    after["reqif_identifier"] = serde_json::json!(o.id.identifier);
-                    after["reqif_document_id"] = serde_json::json!(document_id);
-                    drafts.push(draft("requirement.import", "requirement", r.id, after));
-                    report.first_key.get_or_insert_with(|| r.key.clone());
-                    report.last_key = Some(r.key.clone());
-                    report.requirements_created += 1;
-                    requirement_id = Some(r.id);
-                    requirement_of.insert(o.id.identifier.as_str(), r.id);
-                    requirements.push(r);
                 }
                 objects.push(accord_store::reqif::Object {
                     document_id,
@@ -648,47 +794,19 @@ impl App {
                 }
             }
             // Relations between requirements become trace links (one per pair and kind).
-            let type_names: HashMap<&str, &str> = doc
-                .spec_types
-                .iter()
-                .map(|t| {
-                    (
-                        t.id.identifier.as_str(),
-                        t.id.long_name.as_deref().unwrap_or(""),
-                    )
-                })
-                .collect();
-            let mut linked = HashSet::new();
-            let mut links: Vec<accord_store::trace::Link> = Vec::new();
-            for rel in &doc.spec_relations {
-                report.relations += 1;
-                let from = rel.source.as_deref().and_then(|s| requirement_of.get(s));
-                let to = rel.target.as_deref().and_then(|s| requirement_of.get(s));
-                let (Some(from), Some(to)) = (from, to) else {
-                    continue;
-                };
-                let kind = link_kind(
-                    rel.type_ref
-                        .as_deref()
-                        .and_then(|t| type_names.get(t))
-                        .unwrap_or(&""),
-                );
-                if from == to || !linked.insert((*from, *to, kind)) {
-                    continue;
-                }
-                let l = accord_store::trace::Link {
-                    id: accord_domain::new_id(),
-                    engagement_id,
-                    from_id: *from,
-                    to_id: *to,
-                    kind: kind.to_string(),
-                    created_by: actor.user_id,
-                    created_at: now,
-                };
-                drafts.push(draft("link.create", "link", l.id, snapshot(&l)));
-                links.push(l);
-                report.links_created += 1;
+            report.relations += doc.spec_relations.len();
+            let links = relation_links(
+                &doc,
+                |id| requirement_of.get(id).copied(),
+                &HashSet::new(),
+                engagement_id,
+                actor.user_id,
+                now,
+            );
+            for l in &links {
+                drafts.push(draft("link.create", "link", l.id, snapshot(l)));
             }
+            report.links_created += links.len();
             accord_store::requirement::insert_many(&mut w.tx, &requirements).await?;
             accord_store::requirement::insert_versions(&mut w.tx, &versions).await?;
             accord_store::reqif::insert_objects(&mut w.tx, &objects).await?;

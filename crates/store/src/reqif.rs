@@ -90,15 +90,16 @@ pub async fn insert_object(tx: &mut Tx, o: &Object) -> Result<()> {
     Ok(())
 }
 
-/// A document's spec objects in document order.
+/// A document's spec objects in document order (those a re-import removed are not).
 pub async fn objects(tx: &mut Tx, document_id: Uuid) -> Result<Vec<Object>> {
     Ok(run!(tx, |c| {
         sqlx::query_as(
-        "select document_id, identifier, seq, requirement_id, object from reqif_objects where document_id = $1 order by seq"
-    )
-    .bind(document_id)
-    .fetch_all(c)
-    .await
+            "select document_id, identifier, seq, requirement_id, object from reqif_objects \
+         where document_id = $1 and removed_at is null order by seq",
+        )
+        .bind(document_id)
+        .fetch_all(c)
+        .await
     })?)
 }
 
@@ -221,4 +222,91 @@ pub async fn objects_of_engagement(
     .bind(engagement_id)
     .fetch_all(c)
     .await)?)
+}
+
+/// Every spec object a document ever held, with whether a re-import removed it.
+pub async fn all_objects(tx: &mut Tx, document_id: Uuid) -> Result<Vec<(Object, bool)>> {
+    let rows: Vec<(Uuid, String, i64, Option<Uuid>, String, bool)> = run!(tx, |c| {
+        sqlx::query_as(
+            "select document_id, identifier, seq, requirement_id, object, removed_at is not null \
+             from reqif_objects where document_id = $1 order by seq",
+        )
+        .bind(document_id)
+        .fetch_all(c)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(document_id, identifier, seq, requirement_id, object, removed)| {
+                (
+                    Object {
+                        document_id,
+                        identifier,
+                        seq,
+                        requirement_id,
+                        object,
+                    },
+                    removed,
+                )
+            },
+        )
+        .collect())
+}
+
+/// Writes a spec object as a newer export of its document has it (back, if it had been removed).
+pub async fn put_object(tx: &mut Tx, o: &Object) -> Result<()> {
+    execute!(tx, |c| {
+        sqlx::query(
+            "insert into reqif_objects (document_id, identifier, seq, requirement_id, object) \
+             values ($1, $2, $3, $4, $5) on conflict (document_id, identifier) do update set \
+             seq = excluded.seq, requirement_id = excluded.requirement_id, object = excluded.object, \
+             removed_at = null",
+        )
+        .bind(o.document_id)
+        .bind(&o.identifier)
+        .bind(o.seq)
+        .bind(o.requirement_id)
+        .bind(&o.object)
+        .execute(c)
+        .await
+    })?;
+    Ok(())
+}
+
+/// Marks a spec object as gone from its document.
+pub async fn remove_object(
+    tx: &mut Tx,
+    document_id: Uuid,
+    identifier: &str,
+    at: OffsetDateTime,
+) -> Result<()> {
+    execute!(tx, |c| sqlx::query(
+        "update reqif_objects set removed_at = $1 where document_id = $2 and identifier = $3"
+    )
+    .bind(at)
+    .bind(document_id)
+    .bind(identifier)
+    .execute(c)
+    .await)?;
+    Ok(())
+}
+
+/// A document's model and definitions as a newer export has them.
+pub async fn update_document(tx: &mut Tx, d: &Document) -> Result<()> {
+    execute!(tx, |c| {
+        sqlx::query(
+        "update reqif_documents set header_identifier = $1, title = $2, model = $3, definitions = $4 \
+         where id = $5 and engagement_id = $6"
+    )
+    .bind(&d.header_identifier)
+    .bind(&d.title)
+    .bind(&d.model)
+    .bind(&d.definitions)
+    .bind(d.id)
+    .bind(d.engagement_id)
+    .execute(c)
+    .await
+    })?;
+    Ok(())
 }

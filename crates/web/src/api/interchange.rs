@@ -5,6 +5,7 @@ use crate::extract::{Caller, Path, Query};
 use crate::i18n::{Lang, Tr};
 use crate::ui::documents;
 use crate::AppState;
+use accord_app::reimport::ReimportReport;
 use accord_app::reqif::{DocumentView, ImportOptions, ImportReport};
 use accord_app::views::Page;
 use axum::body::Body;
@@ -21,6 +22,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(documents, import_reqif))
         .routes(routes!(export_reqif))
+        .routes(routes!(reimport_reqif))
         .routes(routes!(attachment))
         .routes(routes!(requirements_csv))
         .routes(routes!(traceability_csv))
@@ -113,6 +115,56 @@ async fn import_reqif(
     opts.statement_from = list(p.statement_from, opts.statement_from);
     match s.app.import_reqif(&a, eid, &bytes, &opts, |_, _| {}).await {
         Ok(report) => (StatusCode::CREATED, Json(report)).into_response(),
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReimportParams {
+    /// The functional area of requirements the newer file adds (required).
+    pub functional_area: Option<String>,
+    /// Attribute LONG-NAMEs for the title, as for an import.
+    pub title_from: Option<String>,
+    /// Attribute LONG-NAMEs for the statement, as for an import.
+    pub statement_from: Option<String>,
+    /// The `file_sha256` of the preview being confirmed. Without it, nothing is written.
+    pub confirm: Option<String>,
+}
+
+/// A newer export of imported document `id`: spec objects matched by IDENTIFIER. Without
+/// `confirm`, a preview (added, changed, unchanged, removed; nothing written). With `confirm`
+/// set to the preview's `file_sha256`, the same file is applied in one transaction: added
+/// objects become requirements, changed ones give theirs a new version, removed ones retire
+/// theirs, new relations become trace links. 409 when the file is not the one previewed.
+#[utoipa::path(post, path = "/api/v1/engagements/{eid}/imports/reqif/{id}", tag = "interchange",
+    params(("eid" = Uuid, Path), ("id" = Uuid, Path), ReimportParams),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = ReimportReport), (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+async fn reimport_reqif(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path((eid, id)): Path<(Uuid, Uuid)>,
+    Query(p): Query<ReimportParams>,
+    body: Body,
+) -> Response {
+    if let Err(e) = s.app.get_engagement(&a, eid).await {
+        return ApiError(e).into_response();
+    }
+    let bytes = match body_bytes(body, s.web.max_import_bytes).await {
+        Ok(b) => b,
+        Err(p) => return p.into_response(),
+    };
+    let mut opts = ImportOptions::new("", p.functional_area.as_deref().unwrap_or(""));
+    opts.max_inflated = (s.web.max_import_bytes as u64).saturating_mul(4);
+    opts.title_from = list(p.title_from, opts.title_from);
+    opts.statement_from = list(p.statement_from, opts.statement_from);
+    match s
+        .app
+        .reimport_reqif(&a, eid, id, &bytes, &opts, p.confirm.as_deref())
+        .await
+    {
+        Ok(report) => Json(report).into_response(),
         Err(e) => ApiError(e).into_response(),
     }
 }

@@ -25,6 +25,7 @@ const INVENTORY: &[&str] = &[
     "POST /api/v1/engagements/{eid}/requirements/{rid}/estimate/acknowledgement",
     "POST /api/v1/engagements/{eid}/requirements/bulk",
     "POST /api/v1/engagements/{eid}/imports/reqif",
+    "POST /api/v1/engagements/{eid}/imports/reqif/{id}",
     "POST /api/v1/engagements/{eid}/objectives",
     "PATCH /api/v1/engagements/{eid}/objectives/{id}",
     "POST /api/v1/engagements/{eid}/procurement-steps",
@@ -214,6 +215,26 @@ backend_tests! {
                     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
                     assert_eq!(r.body["requirements_created"], 1);
                     assert_eq!(t.audit_count().await - before, 2, "{route}: one requirement and its document");
+                    continue;
+                }
+                "POST /api/v1/engagements/{eid}/imports/reqif/{id}" => {
+                    // A re-import is audited per record it creates or changes, plus the
+                    // document; its preview writes nothing.
+                    let admin = t.actor(email("c1_admin")).await;
+                    let opts = accord_app::reqif::ImportOptions::new("again.reqif", "QC");
+                    let doc = t.app.import_reqif(&admin, eid, ONE_OBJECT.as_bytes(), &opts, |_, _| {}).await.unwrap().document_ids[0];
+                    let before = t.audit_count().await;
+                    let newer = ONE_OBJECT.replace("Print labels", "Print barcode labels");
+                    let uri = format!("{}?functional_area=QC", path.replace("{eid}", &eid.to_string()).replace("{id}", &doc.to_string()));
+                    let send = |uri: String| t.send(axum::http::Request::builder().method(Method::POST).uri(uri)
+                        .header("authorization", format!("Bearer {c1}"))
+                        .body(axum::body::Body::from(newer.clone())).unwrap());
+                    let preview = send(uri.clone()).await;
+                    assert_eq!(preview.status, StatusCode::OK, "{}", preview.text);
+                    assert_eq!(t.audit_count().await, before, "a preview writes nothing");
+                    let r = send(format!("{uri}&confirm={}", preview.body["file_sha256"].as_str().unwrap())).await;
+                    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+                    assert_eq!(t.audit_count().await - before, 2, "{route}: one changed requirement and its document");
                     continue;
                 }
                 "POST /api/v1/engagements/{eid}/objectives" => t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"outcome": "Right-first-time CoA", "metric": "Share of CoAs reissued", "target": "< 1 %", "value_by": "2027-09-30"})).await,

@@ -333,3 +333,116 @@ const ONE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <ATTRIBUTE-VALUE-XHTML><DEFINITION><ATTRIBUTE-DEFINITION-XHTML-REF>x1</ATTRIBUTE-DEFINITION-XHTML-REF></DEFINITION><THE-VALUE><xhtml:div><xhtml:p>Print a label for each sample at receipt.</xhtml:p> <xhtml:p>The label carries the <xhtml:b>LIMS ID</xhtml:b>.</xhtml:p></xhtml:div></THE-VALUE></ATTRIBUTE-VALUE-XHTML>
 </VALUES><TYPE><SPEC-OBJECT-TYPE-REF>t</SPEC-OBJECT-TYPE-REF></TYPE></SPEC-OBJECT></SPEC-OBJECTS>
 </REQ-IF-CONTENT></CORE-CONTENT></REQ-IF>"#;
+
+/// A small document: objects (IDENTIFIER, name, text) and relations (source, target).
+fn doc_of(objects: &[(&str, &str, &str)], relations: &[(&str, &str)]) -> String {
+    let mut x = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<REQ-IF xmlns="http://www.omg.org/spec/ReqIF/20110401/reqif.xsd"><THE-HEADER><REQ-IF-HEADER IDENTIFIER="h"><TITLE>URS</TITLE></REQ-IF-HEADER></THE-HEADER>
+<CORE-CONTENT><REQ-IF-CONTENT><DATATYPES><DATATYPE-DEFINITION-STRING IDENTIFIER="s" MAX-LENGTH="500"/></DATATYPES>
+<SPEC-TYPES><SPEC-OBJECT-TYPE IDENTIFIER="t"><SPEC-ATTRIBUTES>
+<ATTRIBUTE-DEFINITION-STRING IDENTIFIER="n" LONG-NAME="ReqIF.Name"><TYPE><DATATYPE-DEFINITION-STRING-REF>s</DATATYPE-DEFINITION-STRING-REF></TYPE></ATTRIBUTE-DEFINITION-STRING>
+<ATTRIBUTE-DEFINITION-STRING IDENTIFIER="x" LONG-NAME="ReqIF.Text"><TYPE><DATATYPE-DEFINITION-STRING-REF>s</DATATYPE-DEFINITION-STRING-REF></TYPE></ATTRIBUTE-DEFINITION-STRING>
+</SPEC-ATTRIBUTES></SPEC-OBJECT-TYPE><SPEC-RELATION-TYPE IDENTIFIER="rt" LONG-NAME="Depends on"/></SPEC-TYPES><SPEC-OBJECTS>"#,
+    );
+    for (id, name, text) in objects {
+        x.push_str(&format!(r#"<SPEC-OBJECT IDENTIFIER="{id}"><VALUES><ATTRIBUTE-VALUE-STRING THE-VALUE="{name}"><DEFINITION><ATTRIBUTE-DEFINITION-STRING-REF>n</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION></ATTRIBUTE-VALUE-STRING><ATTRIBUTE-VALUE-STRING THE-VALUE="{text}"><DEFINITION><ATTRIBUTE-DEFINITION-STRING-REF>x</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION></ATTRIBUTE-VALUE-STRING></VALUES><TYPE><SPEC-OBJECT-TYPE-REF>t</SPEC-OBJECT-TYPE-REF></TYPE></SPEC-OBJECT>"#));
+    }
+    x.push_str("</SPEC-OBJECTS><SPEC-RELATIONS>");
+    for (i, (a, b)) in relations.iter().enumerate() {
+        x.push_str(&format!(r#"<SPEC-RELATION IDENTIFIER="r{i}"><TYPE><SPEC-RELATION-TYPE-REF>rt</SPEC-RELATION-TYPE-REF></TYPE><SOURCE><SPEC-OBJECT-REF>{a}</SPEC-OBJECT-REF></SOURCE><TARGET><SPEC-OBJECT-REF>{b}</SPEC-OBJECT-REF></TARGET></SPEC-RELATION>"#));
+    }
+    x.push_str("</SPEC-RELATIONS></REQ-IF-CONTENT></CORE-CONTENT></REQ-IF>");
+    x
+}
+
+fn keys_of(changes: &serde_json::Value) -> Vec<String> {
+    changes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["identifier"].as_str().unwrap().to_string())
+        .collect()
+}
+
+backend_tests! {
+    async fn a_newer_export_is_compared_by_identifier_previewed_then_applied_on_confirmation(db: TestDb) {
+        let t = TestApp::new(db).await;
+        let (w, tok) = setup(&t).await;
+        let eid = w.engagement;
+        let v1 = doc_of(&[("a", "Log samples", "Log every sample."), ("b", "Flag OOS", "Flag OOS results."), ("c", "Print labels", "Print a label."), ("d", "Fax results", "Fax results to QA.")], &[("a", "b")]);
+        let r = upload(&t, &tok, eid, "functional_area=QC%20laboratory&name=urs.reqif", v1.into_bytes()).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let doc = r.body["document_ids"][0].as_str().unwrap().to_string();
+        let key_of = |list: &serde_json::Value, title: &str| -> (String, i64) {
+            let it = list["items"].as_array().unwrap().iter().find(|i| i["title"] == title).unwrap_or_else(|| panic!("{title}"));
+            (it["id"].as_str().unwrap().to_string(), it["version"].as_i64().unwrap())
+        };
+        // Someone edits "Print labels" in Accord.
+        let list = t.get(&format!("/api/v1/engagements/{eid}/requirements?limit=500"), &tok).await;
+        let (c_id, c_version) = key_of(&list.body, "Print labels");
+        let r = t.call(Method::PATCH, &format!("/api/v1/engagements/{eid}/requirements/{c_id}"), Some(&tok), Some(serde_json::json!({"title": "Print sample labels"})), &[("if-match", &format!("\"{c_version}\""))]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+        // The tool's newer export: a the same, b reworded, c retitled, d gone, e new, b → e.
+        let v2 = doc_of(&[("a", "Log samples", "Log every sample."), ("b", "Flag OOS", "Flag OOS results and block release."), ("c", "Print barcode labels", "Print a label."), ("e", "Sign results", "Sign results electronically.")], &[("a", "b"), ("b", "e")]);
+        let path = format!("/api/v1/engagements/{eid}/imports/reqif/{doc}?functional_area=QC%20laboratory");
+        let send = |query: String, body: String| {
+            let tok = tok.clone();
+            let t = &t;
+            async move {
+                t.send(Request::builder().method(Method::POST).uri(query)
+                    .header("authorization", format!("Bearer {tok}"))
+                    .body(Body::from(body)).unwrap()).await
+            }
+        };
+        let audit_before = t.audit_count().await;
+        let count_before = t.get(&format!("/api/v1/engagements/{eid}/requirements?limit=500"), &tok).await.body["items"].as_array().unwrap().len();
+        let p = send(path.clone(), v2.clone()).await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+        let b = &p.body;
+        assert_eq!(b["applied"], false);
+        assert_eq!((keys_of(&b["added"]), keys_of(&b["changed"]), b["unchanged"].as_u64(), keys_of(&b["removed"])),
+            (vec!["e".to_string()], vec!["b".to_string(), "c".to_string()], Some(1), vec!["d".to_string()]), "{}", p.text);
+        let changed_b = &b["changed"][0];
+        assert!(changed_b["changes"].as_array().unwrap().iter().any(|c| c == "statement"), "{changed_b}");
+        assert_eq!(b["changed"][1]["edited_in_accord"], true, "the preview warns that c's edit will be replaced");
+        assert_eq!((b["requirements_created"].as_u64(), b["requirements_updated"].as_u64(), b["requirements_retired"].as_u64(), b["links_created"].as_u64()), (Some(1), Some(2), Some(1), Some(1)));
+        // The preview wrote nothing.
+        assert_eq!(t.audit_count().await, audit_before);
+        // A confirmation that is not for this file is refused, and writes nothing either.
+        let r = send(format!("{path}&confirm={}", "0".repeat(64)), v2.clone()).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+        assert_eq!(t.audit_count().await, audit_before);
+        // Confirmed with the preview's hash: applied as previewed.
+        let sha = b["file_sha256"].as_str().unwrap().to_string();
+        let r = send(format!("{path}&confirm={sha}"), v2.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(r.body["applied"], true);
+        // One event per created or changed record (e, b, c, d's retirement, the link) and one for the document.
+        assert_eq!(t.audit_count().await - audit_before, 6);
+        let list = t.get(&format!("/api/v1/engagements/{eid}/requirements?limit=500"), &tok).await;
+        assert_eq!(list.body["items"].as_array().unwrap().len(), count_before + 1);
+        let find = |title: &str| list.body["items"].as_array().unwrap().iter().find(|i| i["title"] == title).cloned().unwrap_or_else(|| panic!("{title}: {}", list.text));
+        let rb = find("Flag OOS");
+        assert_eq!((rb["statement"].as_str(), rb["version"].as_i64()), (Some("Flag OOS results and block release."), Some(2)));
+        assert_eq!(find("Print barcode labels")["version"], 3, "c: imported, edited, re-imported");
+        assert_eq!(find("Fax results")["status"], "retired");
+        let re = find("Sign results");
+        let links = t.get(&format!("/api/v1/engagements/{eid}/links"), &tok).await;
+        assert!(links.body["items"].as_array().unwrap().iter().any(|l| l["to"]["id"] == re["id"] && l["from"]["id"] == rb["id"]), "{}", links.text);
+        // The document written back is the newer one: d is not in it.
+        let (_, bytes) = t.get_bytes(&format!("/api/v1/engagements/{eid}/exports/reqif?document_id={doc}"), &tok).await;
+        let m = reqif::read(&bytes).unwrap().reqif;
+        let ids: Vec<&str> = m.spec_objects.iter().map(|o| o.id.identifier.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c", "e"]);
+        assert_eq!(m.spec_relations.len(), 2);
+        // The same file again: everything unchanged.
+        let again = send(path.clone(), v2).await;
+        assert_eq!((again.body["unchanged"].as_u64(), again.body["added"].as_array().map(Vec::len), again.body["removed"].as_array().map(Vec::len), again.body["changed"].as_array().map(Vec::len)), (Some(4), Some(0), Some(0), Some(0)), "{}", again.text);
+        // Outsiders learn nothing about the document.
+        let c2 = t.login(email("c2_admin")).await;
+        let r = t.send(Request::builder().method(Method::POST).uri(&path).header("authorization", format!("Bearer {c2}")).body(Body::from("x")).unwrap()).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    }
+}

@@ -1,0 +1,531 @@
+//! Re-import of a newer export of a ReqIF document already imported (issue 5): spec objects are
+//! matched by IDENTIFIER and the comparison (added, changed, unchanged, removed) is shown before
+//! anything is written. Confirming with the SHA-256 of the file previewed applies exactly that
+//! comparison in one transaction: added objects become requirements, changed ones give their
+//! requirements a new version, removed ones retire theirs, new relations become trace links;
+//! one audit event per created or changed record.
+
+use crate::engagement::load_visible;
+use crate::reqif::{
+    new_requirement, parse_all, reading_order, relation_links, Definitions, ImportOptions,
+    ImportWarning, Mapped, Mapper,
+};
+use crate::requirement::check_area;
+use crate::{snapshot, Actor, App, AuditEntry, Error, Result};
+use accord_interchange::reqif::{ReqIf, SpecObject};
+use accord_store::audit::Draft;
+use accord_store::requirement::{Requirement, Version};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// One spec object of the comparison.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ObjectChange {
+    /// The spec object's IDENTIFIER.
+    pub identifier: String,
+    /// The requirement it is (for added objects: none yet).
+    pub requirement_key: Option<String>,
+    /// Its title as the newer file has it (the removed: as Accord has it).
+    pub title: String,
+    /// What differs: `title`, `statement`, and the names of other attributes that changed.
+    pub changes: Vec<String>,
+    /// The requirement's title or statement was edited in Accord since the import: the newer
+    /// file's words replace that edit (the edit stays in the requirement's history).
+    pub edited_in_accord: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReimportReport {
+    pub document_id: Uuid,
+    /// The SHA-256 of the file compared; send it back as `confirm` to apply this comparison.
+    pub file_sha256: String,
+    /// False for a preview: nothing was written.
+    pub applied: bool,
+    pub added: Vec<ObjectChange>,
+    pub changed: Vec<ObjectChange>,
+    pub unchanged: usize,
+    pub removed: Vec<ObjectChange>,
+    pub requirements_created: usize,
+    pub requirements_updated: usize,
+    pub requirements_retired: usize,
+    pub links_created: usize,
+    pub warnings: Vec<ImportWarning>,
+}
+
+/// The names of the attributes whose values differ between two versions of a spec object.
+fn changed_attributes(old: &SpecObject, new: &SpecObject, defs: &Definitions) -> Vec<String> {
+    let name = |d: &str| {
+        defs.attributes
+            .get(d)
+            .map(|(n, _)| n.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| d.to_string())
+    };
+    let old_values: HashMap<&str, &accord_interchange::reqif::Value> = old
+        .values
+        .iter()
+        .map(|v| (v.definition.as_str(), v))
+        .collect();
+    let new_values: HashMap<&str, &accord_interchange::reqif::Value> = new
+        .values
+        .iter()
+        .map(|v| (v.definition.as_str(), v))
+        .collect();
+    let mut out: Vec<String> = new_values
+        .iter()
+        .filter(|(d, v)| old_values.get(*d) != Some(v))
+        .map(|(d, _)| name(d))
+        .chain(
+            old_values
+                .keys()
+                .filter(|d| !new_values.contains_key(*d))
+                .map(|d| name(d)),
+        )
+        .collect();
+    if old.id.long_name != new.id.long_name || old.type_ref != new.type_ref {
+        out.push("LONG-NAME or TYPE".into());
+    }
+    if out.is_empty() && old != new {
+        out.push("tool content".into());
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The next version of a requirement changed by a re-import: its version row and audit draft.
+fn bumped(r: &Requirement, next: &Requirement, actor: &Actor, reason: String) -> (Version, Draft) {
+    (
+        Version {
+            requirement_id: r.id,
+            version: next.version,
+            snapshot: crate::requirement::snapshot_json(next).to_string(),
+            actor_id: Some(actor.user_id),
+            at: next.updated_at,
+        },
+        Draft {
+            at: next.updated_at,
+            actor_id: Some(actor.user_id),
+            action: "requirement.reimport".into(),
+            record_type: "requirement".into(),
+            record_id: Some(r.id),
+            before: Some(snapshot(r).to_string()),
+            after: Some(snapshot(next).to_string()),
+            reason: Some(reason),
+        },
+    )
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+impl App {
+    /// Compares a newer export of an imported document with it and, when `confirm` is the
+    /// SHA-256 of this very file, applies the comparison. Without `confirm`, nothing is written.
+    pub async fn reimport_reqif(
+        &self,
+        actor: &Actor,
+        engagement_id: Uuid,
+        document_id: Uuid,
+        bytes: &[u8],
+        opts: &ImportOptions,
+        confirm: Option<&str>,
+    ) -> Result<ReimportReport> {
+        {
+            let mut tx = self.store.read().await?;
+            load_visible(&mut tx, actor, engagement_id).await?;
+            accord_store::reqif::document(&mut tx, engagement_id, document_id).await?;
+        }
+        let file_sha256 = sha256_hex(bytes);
+        if let Some(c) = confirm {
+            if !c.eq_ignore_ascii_case(&file_sha256) {
+                return Err(Error::Refused {
+                    detail: format!(
+                        "this file (SHA-256 {file_sha256}) is not the one previewed ({c}): preview it before confirming"
+                    ),
+                    unmet: Vec::new(),
+                });
+            }
+        }
+        let data = bytes.to_vec();
+        let max_inflated = opts.max_inflated;
+        let (mut parsed, _attachments) =
+            tokio::task::spawn_blocking(move || parse_all(data, max_inflated))
+                .await
+                .map_err(|e| Error::Internal(e.to_string()))??;
+        if parsed.len() != 1 {
+            return Err(Error::invalid(
+                "file",
+                format!(
+                    "a re-import compares one document and this file holds {}: import it as a new document instead",
+                    parsed.len()
+                ),
+            ));
+        }
+        let (member, read) = parsed.remove(0);
+        let warnings: Vec<ImportWarning> = read
+            .warnings
+            .iter()
+            .map(|w| ImportWarning {
+                document: member.clone(),
+                line: w.line,
+                column: w.column,
+                element: w.element.clone(),
+                message: w.message.clone(),
+            })
+            .collect();
+        let doc = read.reqif;
+        let now = self.now();
+
+        let (mut w, _) = self.write_engagement(actor, engagement_id).await?;
+        let area = check_area(&mut w.tx, engagement_id, &opts.functional_area).await?;
+        let stored = accord_store::reqif::document(&mut w.tx, engagement_id, document_id).await?;
+        let old_defs: Definitions = serde_json::from_str(&stored.definitions).unwrap_or_default();
+        let old_objects: HashMap<String, (accord_store::reqif::Object, bool)> =
+            accord_store::reqif::all_objects(&mut w.tx, document_id)
+                .await?
+                .into_iter()
+                .map(|(o, removed)| (o.identifier.clone(), (o, removed)))
+                .collect();
+        let requirements: HashMap<Uuid, Requirement> =
+            accord_store::requirement::all(&mut w.tx, engagement_id)
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r))
+                .collect();
+        // Edited in Accord: the title or statement differs from what the import took.
+        let edited: HashSet<Uuid> =
+            accord_store::requirement::first_versions_of_edited(&mut w.tx, engagement_id)
+                .await?
+                .into_iter()
+                .filter_map(|(id, snap)| {
+                    let first: serde_json::Value = serde_json::from_str(&snap).ok()?;
+                    let r = requirements.get(&id)?;
+                    (first["title"].as_str() != Some(r.title.as_str())
+                        || first["statement"].as_str() != Some(r.statement.as_str()))
+                    .then_some(id)
+                })
+                .collect();
+
+        let display = stored.name.clone();
+        let mapper = Mapper::new(&doc, opts, &display);
+        let mut report = ReimportReport {
+            document_id,
+            file_sha256,
+            applied: false,
+            added: Vec::new(),
+            changed: Vec::new(),
+            unchanged: 0,
+            removed: Vec::new(),
+            requirements_created: 0,
+            requirements_updated: 0,
+            requirements_retired: 0,
+            links_created: 0,
+            warnings,
+        };
+        // What applying does, decided while comparing.
+        let mut seq = accord_store::requirement::next_seq(&mut w.tx, engagement_id).await?;
+        let mut puts: Vec<accord_store::reqif::Object> = Vec::new();
+        let mut created: Vec<Requirement> = Vec::new();
+        let mut versions: Vec<Version> = Vec::new();
+        let mut updated: Vec<(Requirement, i64)> = Vec::new();
+        let mut drafts: Vec<Draft> = Vec::new();
+        let mut requirement_of: HashMap<String, Uuid> = HashMap::new();
+        let draft = |action: &str,
+                     id: Uuid,
+                     before: Option<serde_json::Value>,
+                     after: serde_json::Value,
+                     reason: Option<&str>| Draft {
+            at: now,
+            actor_id: Some(actor.user_id),
+            action: action.to_string(),
+            record_type: "requirement".to_string(),
+            record_id: Some(id),
+            before: before.map(|b| b.to_string()),
+            after: Some(after.to_string()),
+            reason: reason.map(str::to_string),
+        };
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (i, path) in reading_order(&doc) {
+            let o = &doc.spec_objects[i];
+            seen.insert(o.id.identifier.as_str());
+            let json = serde_json::to_string(o).map_err(|e| Error::Internal(e.to_string()))?;
+            let mapped = mapper.map(i, &path);
+            let old = old_objects
+                .get(&o.id.identifier)
+                .filter(|(_, removed)| !removed)
+                .map(|(o, _)| o);
+            let Some(old) = old else {
+                // New to the document (or back after a removal): a new requirement.
+                let mut requirement_id = None;
+                let mut key = None;
+                let title = match mapped {
+                    Mapped::Section => o.id.long_name.clone().unwrap_or_default(),
+                    Mapped::Requirement {
+                        title,
+                        statement,
+                        source,
+                        ..
+                    } => {
+                        let (r, v) = new_requirement(
+                            engagement_id,
+                            seq,
+                            &area,
+                            title,
+                            statement,
+                            source,
+                            actor,
+                            now,
+                        );
+                        seq += 1;
+                        let mut after = snapshot(&r);
+                        after["reqif_identifier"] = serde_json::json!(o.id.identifier);
+                        after["reqif_document_id"] = serde_json::json!(document_id);
+                        drafts.push(draft("requirement.import", r.id, None, after, None));
+                        requirement_id = Some(r.id);
+                        key = Some(r.key.clone());
+                        let t = r.title.clone();
+                        versions.push(v);
+                        created.push(r);
+                        t
+                    }
+                };
+                if let Some(id) = requirement_id {
+                    requirement_of.insert(o.id.identifier.clone(), id);
+                }
+                report.added.push(ObjectChange {
+                    identifier: o.id.identifier.clone(),
+                    requirement_key: key,
+                    title,
+                    changes: Vec::new(),
+                    edited_in_accord: false,
+                });
+                puts.push(accord_store::reqif::Object {
+                    document_id,
+                    identifier: o.id.identifier.clone(),
+                    seq: i as i64,
+                    requirement_id,
+                    object: json,
+                });
+                continue;
+            };
+            if let Some(id) = old.requirement_id {
+                requirement_of.insert(o.id.identifier.clone(), id);
+            }
+            if old.object == json {
+                report.unchanged += 1;
+                if old.seq != i as i64 {
+                    // Moved in the document: the same object, in its new place.
+                    puts.push(accord_store::reqif::Object {
+                        seq: i as i64,
+                        ..old.clone()
+                    });
+                }
+                continue;
+            }
+            let before: SpecObject =
+                serde_json::from_str(&old.object).map_err(|e| Error::Internal(e.to_string()))?;
+            let mut changes = changed_attributes(&before, o, &old_defs);
+            let current = old.requirement_id.and_then(|id| requirements.get(&id));
+            let mut title_now = o.id.long_name.clone().unwrap_or_default();
+            let mut requirement_id = old.requirement_id;
+            match (mapped, current) {
+                (
+                    Mapped::Requirement {
+                        title, statement, ..
+                    },
+                    Some(r),
+                ) => {
+                    title_now = title.clone();
+                    let mut next = r.clone();
+                    if r.title != title {
+                        changes.push("title".into());
+                        next.title = title;
+                    }
+                    if r.statement != statement {
+                        changes.push("statement".into());
+                        next.statement = statement;
+                    }
+                    if next.title != r.title || next.statement != r.statement {
+                        next.version = r.version + 1;
+                        next.updated_at = now;
+                        let (v, d) =
+                            bumped(r, &next, actor, format!("newer export of {}", stored.name));
+                        versions.push(v);
+                        drafts.push(d);
+                        updated.push((next, r.version));
+                    }
+                }
+                (
+                    Mapped::Requirement {
+                        title,
+                        statement,
+                        source,
+                        ..
+                    },
+                    None,
+                ) => {
+                    // A heading that became a requirement.
+                    let (r, v) = new_requirement(
+                        engagement_id,
+                        seq,
+                        &area,
+                        title,
+                        statement,
+                        source,
+                        actor,
+                        now,
+                    );
+                    seq += 1;
+                    title_now = r.title.clone();
+                    let mut after = snapshot(&r);
+                    after["reqif_identifier"] = serde_json::json!(o.id.identifier);
+                    after["reqif_document_id"] = serde_json::json!(document_id);
+                    drafts.push(draft("requirement.import", r.id, None, after, None));
+                    requirement_id = Some(r.id);
+                    requirement_of.insert(o.id.identifier.clone(), r.id);
+                    versions.push(v);
+                    created.push(r);
+                }
+                (Mapped::Section, r) => {
+                    if let Some(r) = r {
+                        title_now = r.title.clone();
+                    }
+                }
+            }
+            changes.sort_unstable();
+            changes.dedup();
+            report.changed.push(ObjectChange {
+                identifier: o.id.identifier.clone(),
+                requirement_key: current.map(|r| r.key.clone()).or_else(|| {
+                    requirement_id
+                        .and_then(|id| created.iter().find(|r| r.id == id))
+                        .map(|r| r.key.clone())
+                }),
+                title: title_now,
+                changes,
+                edited_in_accord: current.is_some_and(|r| edited.contains(&r.id)),
+            });
+            puts.push(accord_store::reqif::Object {
+                document_id,
+                identifier: o.id.identifier.clone(),
+                seq: i as i64,
+                requirement_id,
+                object: json,
+            });
+        }
+        // Gone from the newer export: kept, marked removed; their requirements retire.
+        let mut gone: Vec<&accord_store::reqif::Object> = old_objects
+            .values()
+            .filter(|(o, removed)| !removed && !seen.contains(o.identifier.as_str()))
+            .map(|(o, _)| o)
+            .collect();
+        gone.sort_by_key(|o| o.seq);
+        let mut retire: Vec<(Requirement, i64)> = Vec::new();
+        for o in &gone {
+            let r = o.requirement_id.and_then(|id| requirements.get(&id));
+            if let Some(r) = r.filter(|r| r.status != "retired") {
+                let mut next = r.clone();
+                next.status = "retired".into();
+                next.version = r.version + 1;
+                next.updated_at = now;
+                let (v, d) = bumped(
+                    r,
+                    &next,
+                    actor,
+                    format!("no longer in the newer export of {}", stored.name),
+                );
+                versions.push(v);
+                drafts.push(d);
+                retire.push((next, r.version));
+            }
+            report.removed.push(ObjectChange {
+                identifier: o.identifier.clone(),
+                requirement_key: r.map(|r| r.key.clone()),
+                title: r.map(|r| r.title.clone()).unwrap_or_default(),
+                changes: Vec::new(),
+                edited_in_accord: r.is_some_and(|r| edited.contains(&r.id)),
+            });
+        }
+        // New relations between requirements become links; existing links stay as they are.
+        let existing: HashSet<(Uuid, Uuid, String)> =
+            accord_store::trace::links(&mut w.tx, engagement_id, None)
+                .await?
+                .into_iter()
+                .map(|l| (l.from_id, l.to_id, l.kind))
+                .collect();
+        let links = relation_links(
+            &doc,
+            |id| requirement_of.get(id).copied(),
+            &existing,
+            engagement_id,
+            actor.user_id,
+            now,
+        );
+        for l in &links {
+            drafts.push(Draft {
+                record_type: "link".into(),
+                ..draft("link.create", l.id, None, snapshot(l), None)
+            });
+        }
+        report.requirements_created = created.len();
+        report.requirements_updated = updated.len();
+        report.requirements_retired = retire.len();
+        report.links_created = links.len();
+        if confirm.is_none() {
+            // A preview writes nothing.
+            drop(w);
+            return Ok(report);
+        }
+        accord_store::requirement::insert_many(&mut w.tx, &created).await?;
+        for (r, expected) in updated.iter().chain(retire.iter()) {
+            accord_store::requirement::update(&mut w.tx, r, *expected).await?;
+        }
+        accord_store::requirement::insert_versions(&mut w.tx, &versions).await?;
+        for o in &puts {
+            accord_store::reqif::put_object(&mut w.tx, o).await?;
+        }
+        for o in &gone {
+            accord_store::reqif::remove_object(&mut w.tx, document_id, &o.identifier, now).await?;
+        }
+        accord_store::trace::insert_links(&mut w.tx, &links).await?;
+        let mut skeleton: ReqIf = doc.clone();
+        skeleton.spec_objects = Vec::new();
+        let updated_doc = accord_store::reqif::Document {
+            header_identifier: doc.header.identifier.clone(),
+            title: doc.header.field("TITLE").unwrap_or("").to_string(),
+            model: serde_json::to_string(&skeleton).map_err(|e| Error::Internal(e.to_string()))?,
+            definitions: serde_json::to_string(&Definitions::of(&doc))
+                .map_err(|e| Error::Internal(e.to_string()))?,
+            ..stored.clone()
+        };
+        accord_store::reqif::update_document(&mut w.tx, &updated_doc).await?;
+        w.append_many(&self.key, drafts).await?;
+        let summary = serde_json::json!({
+            "name": stored.name, "file_sha256": report.file_sha256,
+            "added": report.added.len(), "changed": report.changed.len(),
+            "unchanged": report.unchanged, "removed": report.removed.len(),
+            "links_created": report.links_created,
+        });
+        self.audit(
+            &mut w,
+            AuditEntry {
+                actor: Some(actor.user_id),
+                action: "reqif.reimport",
+                record_type: "reqif_document",
+                record_id: Some(document_id),
+                before: None,
+                after: Some(summary),
+                reason: None,
+            },
+        )
+        .await?;
+        w.commit().await?;
+        report.applied = true;
+        Ok(report)
+    }
+}
