@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod auth;
 mod check;
+pub mod csv_import;
 pub mod document;
 pub mod engagement;
 mod error;

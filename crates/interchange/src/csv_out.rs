@@ -17,10 +17,11 @@ pub fn write(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-/// A cell a spreadsheet will not take for a formula.
+/// A cell a spreadsheet will not take for a formula (a cell that starts with `'` gets one more,
+/// so that reading it back gives it as it was).
 pub fn defuse(cell: &str) -> String {
     match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\'') => format!("'{cell}"),
         _ => cell.to_string(),
     }
 }

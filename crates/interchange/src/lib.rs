@@ -2,5 +2,6 @@
 //! `.reqifz`). No database here: readers give a model and warnings, writers take a model.
 #![forbid(unsafe_code)]
 
+pub mod csv_in;
 pub mod csv_out;
 pub mod reqif;

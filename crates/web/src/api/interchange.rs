@@ -5,6 +5,7 @@ use crate::extract::{Caller, Path, Query};
 use crate::i18n::{Lang, Tr};
 use crate::ui::documents;
 use crate::AppState;
+use accord_app::csv_import::CsvImportReport;
 use accord_app::reimport::ReimportReport;
 use accord_app::reqif::{DocumentView, ImportOptions, ImportReport};
 use accord_app::views::Page;
@@ -25,6 +26,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(reimport_reqif))
         .routes(routes!(attachment))
         .routes(routes!(requirements_csv))
+        .routes(routes!(import_requirements_csv))
+        .routes(routes!(changes_csv))
         .routes(routes!(traceability_csv))
         .routes(routes!(specification_html))
         .routes(routes!(traceability_html))
@@ -357,4 +360,82 @@ async fn traceability_html(
         &spec,
         p.download == Some(true),
     ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CsvImportParams {
+    /// Which column fills which field, `field:Column` comma-separated (fields: key, title,
+    /// statement, rationale, functional_area, source). A field not named takes the column of
+    /// its own name, in any case, if there is one; title and statement need a column.
+    pub map: Option<String>,
+    /// The functional area of rows without one.
+    pub functional_area: Option<String>,
+    /// The `file_sha256` of the preview being confirmed. Without it, nothing is written.
+    pub confirm: Option<String>,
+}
+
+/// Requirements from a spreadsheet's CSV (UTF-8 with or without a byte order mark, `,` or `;`).
+/// Rows with the key of one of the engagement's requirements update it (a new version when
+/// something changed); rows without a key create one. Without `confirm`, a preview of every
+/// row (nothing written); with `confirm` set to the preview's `file_sha256`, the same file is
+/// applied in one transaction, audited per record. A bad cell refuses the whole file (422, each
+/// cell named by line and column); 409 when the file is not the one previewed.
+#[utoipa::path(post, path = "/api/v1/engagements/{eid}/imports/requirements.csv", tag = "interchange",
+    params(("eid" = Uuid, Path), CsvImportParams),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = CsvImportReport), (status = 404, body = Problem), (status = 409, body = Problem), (status = 413, body = Problem), (status = 422, body = Problem)))]
+async fn import_requirements_csv(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path(eid): Path<Uuid>,
+    Query(p): Query<CsvImportParams>,
+    body: Body,
+) -> Response {
+    if let Err(e) = s.app.get_engagement(&a, eid).await {
+        return ApiError(e).into_response();
+    }
+    let bytes = match body_bytes(body, s.web.max_import_bytes).await {
+        Ok(b) => b,
+        Err(p) => return p.into_response(),
+    };
+    let columns = parse_map(p.map.as_deref().unwrap_or(""));
+    match s
+        .app
+        .import_requirements_csv(
+            &a,
+            eid,
+            &bytes,
+            &columns,
+            p.functional_area.as_deref().unwrap_or(""),
+            p.confirm.as_deref(),
+        )
+        .await
+    {
+        Ok(report) => Json(report).into_response(),
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+/// `field:Column,field:Column` as a map (a column name may hold spaces, not commas).
+pub(crate) fn parse_map(s: &str) -> std::collections::HashMap<String, String> {
+    s.split(',')
+        .filter_map(|pair| pair.split_once(':'))
+        .map(|(f, c)| (f.trim().to_string(), c.trim().to_string()))
+        .filter(|(f, c)| !f.is_empty() && !c.is_empty())
+        .collect()
+}
+
+/// The engagement's change log (its audit trail, oldest first) as CSV: when, who, what, which
+/// record (its key when it has one), the fields changed, the reason, and the record before and
+/// after as JSON.
+#[utoipa::path(get, path = "/api/v1/engagements/{eid}/exports/changes.csv", tag = "interchange", params(("eid" = Uuid, Path)),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = Problem)))]
+async fn changes_csv(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    Path(eid): Path<Uuid>,
+) -> ApiResult<Response> {
+    let (key, bytes) = s.app.changes_csv(&a, eid).await?;
+    Ok(csv_download(format!("{key}-changes.csv"), bytes))
 }

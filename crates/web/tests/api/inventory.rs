@@ -26,6 +26,7 @@ const INVENTORY: &[&str] = &[
     "POST /api/v1/engagements/{eid}/requirements/bulk",
     "POST /api/v1/engagements/{eid}/imports/reqif",
     "POST /api/v1/engagements/{eid}/imports/reqif/{id}",
+    "POST /api/v1/engagements/{eid}/imports/requirements.csv",
     "POST /api/v1/engagements/{eid}/objectives",
     "PATCH /api/v1/engagements/{eid}/objectives/{id}",
     "POST /api/v1/engagements/{eid}/procurement-steps",
@@ -235,6 +236,22 @@ backend_tests! {
                     let r = send(format!("{uri}&confirm={}", preview.body["file_sha256"].as_str().unwrap())).await;
                     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
                     assert_eq!(t.audit_count().await - before, 2, "{route}: one changed requirement and its document");
+                    continue;
+                }
+                "POST /api/v1/engagements/{eid}/imports/requirements.csv" => {
+                    // A CSV import is audited per record it creates or changes; its preview
+                    // writes nothing.
+                    let before = t.audit_count().await;
+                    let uri = format!("{}?functional_area=QC", path.replace("{eid}", &eid.to_string()));
+                    let send = |uri: String| t.send(axum::http::Request::builder().method(Method::POST).uri(uri)
+                        .header("authorization", format!("Bearer {c1}"))
+                        .body(axum::body::Body::from("title,statement\nCoA,Generate a CoA per batch.\n")).unwrap());
+                    let preview = send(uri.clone()).await;
+                    assert_eq!(preview.status, StatusCode::OK, "{}", preview.text);
+                    assert_eq!(t.audit_count().await, before, "a preview writes nothing");
+                    let r = send(format!("{uri}&confirm={}", preview.body["file_sha256"].as_str().unwrap())).await;
+                    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+                    assert_eq!(t.audit_count().await - before, 1, "{route}: one created requirement");
                     continue;
                 }
                 "POST /api/v1/engagements/{eid}/objectives" => t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"outcome": "Right-first-time CoA", "metric": "Share of CoAs reissued", "target": "< 1 %", "value_by": "2027-09-30"})).await,

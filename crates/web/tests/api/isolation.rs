@@ -95,6 +95,7 @@ backend_tests! {
                         "POST /api/v1/engagements/{eid}/requirements/{rid}/estimate/acknowledgement" => None,
                         "POST /api/v1/engagements/{eid}/imports/reqif" => Some(json!({"probe": true})),
                         "POST /api/v1/engagements/{eid}/imports/reqif/{id}" => Some(json!({"probe": true})),
+                        "POST /api/v1/engagements/{eid}/imports/requirements.csv" => Some(json!({"probe": true})),
                         "POST /api/v1/engagements/{eid}/requirements/bulk" => Some(json!({"items": [{"id": rid, "version": 1}], "status": "approved"})),
                         "POST /api/v1/engagements/{eid}/objectives" => Some(json!({"outcome": "probe", "metric": "probe", "target": "probe", "value_by": "2027-01-01"})),
                         "PATCH /api/v1/engagements/{eid}/objectives/{id}" => Some(json!({"status": "approved"})),

@@ -446,3 +446,72 @@ backend_tests! {
         assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
 }
+
+backend_tests! {
+    async fn requirements_come_from_a_spreadsheet_previewed_then_confirmed_and_the_change_log_goes_out(db: TestDb) {
+        let t = TestApp::new(db).await;
+        let (w, tok) = setup(&t).await;
+        let eid = w.engagement;
+        let fam = t.actor(email("c1_fam")).await;
+        let old = t.app.create_requirement(&fam, eid, accord_app::requirement::NewRequirement {
+            title: "Log samples".into(), statement: "Log every sample.".into(), functional_area: "QC laboratory".into(), ..Default::default()
+        }).await.unwrap();
+        let send = |query: String, body: Vec<u8>| {
+            let tok = tok.clone();
+            let t = &t;
+            async move {
+                t.send(Request::builder().method(Method::POST)
+                    .uri(format!("/api/v1/engagements/{eid}/imports/requirements.csv?{query}"))
+                    .header("authorization", format!("Bearer {tok}"))
+                    .header("content-type", "text/csv")
+                    .body(Body::from(body)).unwrap()).await
+            }
+        };
+        // A sheet from Excel in Germany: a byte order mark, semicolons, its own column names.
+        let sheet = format!("\u{feff}ID;Anforderung;Beschreibung;Begründung\n{};Log samples;Log every sample at receipt.;Mix-ups\n;Sign results;Sign results electronically.;Part 11\n;Print labels;\"Print a label;\nwith the LIMS ID.\";\n", old.key).into_bytes();
+        let map = "map=key:ID,title:Anforderung,statement:Beschreibung,rationale:Begr%C3%BCndung&functional_area=QC%20laboratory";
+        let before = t.audit_count().await;
+        let p = send(map.to_string(), sheet.clone()).await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+        assert_eq!((p.body["applied"].as_bool(), p.body["created"].as_u64(), p.body["updated"].as_u64(), p.body["unchanged"].as_u64()), (Some(false), Some(2), Some(1), Some(0)), "{}", p.text);
+        let row = &p.body["rows"][0];
+        assert_eq!((row["action"].as_str(), row["key"].as_str()), (Some("update"), Some(old.key.as_str())));
+        assert_eq!(row["changes"], serde_json::json!(["statement", "rationale"]));
+        assert_eq!(t.audit_count().await, before, "a preview writes nothing");
+        // Without a mapping for the statement, the file's columns are named.
+        let r = send("functional_area=QC%20laboratory".into(), sheet.clone()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text.contains("no column gives the title") && r.text.contains("Anforderung"), "{}", r.text);
+        // A bad cell refuses the whole file, naming line and column.
+        let bad = "title,statement\nOK,Fine.\n,No title here.\n".as_bytes().to_vec();
+        let r = send("functional_area=QC%20laboratory".into(), bad).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text.contains("line 3, column title"), "{}", r.text);
+        let r = send(format!("{map}&confirm={}", "f".repeat(64)), sheet.clone()).await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert_eq!(t.audit_count().await, before);
+        // Confirmed: applied as previewed, one event per record.
+        let r = send(format!("{map}&confirm={}", p.body["file_sha256"].as_str().unwrap()), sheet).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert_eq!(r.body["applied"], true);
+        assert_eq!(t.audit_count().await - before, 3);
+        let new_key = r.body["rows"][2]["key"].as_str().unwrap().to_string();
+        let list = t.get(&format!("/api/v1/engagements/{eid}/requirements?q=label"), &tok).await;
+        let it = &list.body["items"][0];
+        assert_eq!((it["key"].as_str(), it["statement"].as_str()), (Some(new_key.as_str()), Some("Print a label;\nwith the LIMS ID.")));
+        let updated = t.app.requirement(&fam, eid, old.id).await.unwrap().requirement;
+        assert_eq!((updated.version, updated.rationale.as_str()), (2, "Mix-ups"));
+        // What Accord exports, Accord imports back unchanged.
+        let (_, exported) = t.get_bytes(&format!("/api/v1/engagements/{eid}/exports/requirements.csv"), &tok).await;
+        let again = send("functional_area=QC%20laboratory".into(), exported).await;
+        assert_eq!((again.body["unchanged"].as_u64(), again.body["created"].as_u64(), again.body["updated"].as_u64()), (Some(3), Some(0), Some(0)), "{}", again.text);
+        // The change log: every event, the import's among them, with the fields it changed.
+        let (st, log) = t.get_bytes(&format!("/api/v1/engagements/{eid}/exports/changes.csv"), &tok).await;
+        assert_eq!(st, StatusCode::OK);
+        let log = String::from_utf8(log).unwrap();
+        assert!(log.starts_with("\u{feff}seq,at,who,action,record_type,record_key"), "{}", &log[..80]);
+        let update = log.lines().find(|l| l.contains("requirement.update") && l.contains("CSV import")).expect("the CSV update is in the log");
+        assert!(update.contains(&old.key) && update.contains("rationale statement"), "{update}");
+        assert_eq!(log.lines().filter(|l| l.contains("requirement.import")).count(), 2);
+    }
+}

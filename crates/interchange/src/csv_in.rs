@@ -1,0 +1,154 @@
+//! CSV as spreadsheets write it, read for an import: UTF-8 with or without a byte order mark,
+//! comma or semicolon separated (Excel in much of Europe writes `;`), quoted cells with line
+//! breaks. Cells Accord's export defused against formula injection (`'=…`) come back as they were.
+
+use std::fmt;
+
+/// A CSV file as a header and rows of cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub headers: Vec<String>,
+    /// Each row with its line number in the file (1 is the header).
+    pub rows: Vec<(u64, Vec<String>)>,
+}
+
+/// Why a file could not be read, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CsvError {
+    pub line: u64,
+    pub message: String,
+}
+
+impl fmt::Display for CsvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "line {}: {}", self.line, self.message)
+        }
+    }
+}
+
+impl std::error::Error for CsvError {}
+
+/// At most this many rows are taken from one file.
+pub const MAX_ROWS: usize = 200_000;
+
+/// The separator a file uses: whichever of `,` and `;` its header line has more of.
+fn separator(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// A cell as it was before Accord's export defused it.
+fn undefuse(cell: &str) -> String {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) => rest.to_string(),
+        _ => cell.to_string(),
+    }
+}
+
+/// Reads a CSV file.
+pub fn read(bytes: &[u8]) -> Result<Table, CsvError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = 1 + bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        CsvError {
+            line,
+            message: "not UTF-8 text: save the sheet as \"CSV UTF-8\"".into(),
+        }
+    })?;
+    let mut r = csv::ReaderBuilder::new()
+        .delimiter(separator(text))
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = r
+        .headers()
+        .map_err(|e| CsvError {
+            line: 1,
+            message: e.to_string(),
+        })?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    if headers.iter().all(|h| h.is_empty()) {
+        return Err(CsvError {
+            line: 1,
+            message: "the first line names no columns".into(),
+        });
+    }
+    let mut rows = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    // Lines counted from byte offsets (the reader's own count misses CRLF line ends).
+    let (mut counted_to, mut lines) = (0usize, 1u64);
+    loop {
+        let mut start = (r.position().byte() as usize).min(text.len());
+        // The reader stops at a CR and takes its LF with the next record: a record starts
+        // after the line breaks.
+        while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        lines += text.as_bytes()[counted_to..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        counted_to = start;
+        // Where the next record starts: its line, for messages.
+        let line = lines;
+        let more = r.read_record(&mut rec).map_err(|e| CsvError {
+            line: e.position().map_or(line, |p| p.line()),
+            message: e.to_string(),
+        })?;
+        if !more {
+            break;
+        }
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if rows.len() == MAX_ROWS {
+            return Err(CsvError {
+                line,
+                message: format!("more than {MAX_ROWS} rows: split the file"),
+            });
+        }
+        rows.push((line, rec.iter().map(undefuse).collect()));
+    }
+    Ok(Table { headers, rows })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_our_export_writes_reads_back_as_it_was() {
+        let rows = vec![vec![
+            "REQ-0001".to_string(),
+            "=SUM(A1)".to_string(),
+            "two\nlines, with \"quotes\"".to_string(),
+        ]];
+        let bytes = crate::csv_out::write(&["key", "title", "statement"], &rows);
+        let t = read(&bytes).unwrap();
+        assert_eq!(t.headers, ["key", "title", "statement"]);
+        assert_eq!(t.rows, vec![(2, rows[0].clone())]);
+    }
+
+    #[test]
+    fn semicolons_blank_lines_and_bad_bytes() {
+        let t = read("Titel;Beschreibung\nA;B\n;\nC;D\n".as_bytes()).unwrap();
+        assert_eq!(t.headers, ["Titel", "Beschreibung"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[1], (4, vec!["C".to_string(), "D".to_string()]));
+        let e = read(b"title\nok\n\xff\xfe\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(read(b"").is_err());
+    }
+}
