@@ -348,6 +348,7 @@ mod tests {
             include_str!("../templates/reqif_import.html"),
             include_str!("../templates/specification.html"),
             include_str!("../templates/traceability.html"),
+            include_str!("../templates/import_preview.html"),
             include_str!("ui/partnership.rs"),
             include_str!("ui/requirements.rs"),
             include_str!("ui/pages.rs"),

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod i18n;
 pub mod ratelimit;
 pub mod ui;
+pub mod uploads;
 
 use accord_app::App;
 use axum::http::{header, HeaderValue};
@@ -52,12 +53,22 @@ pub struct AppState {
     pub app: App,
     pub web: WebConfig,
     pub limiter: ratelimit::Limiter,
+    /// Files awaiting the user's confirmation of their preview.
+    pub uploads: std::sync::Arc<uploads::Uploads>,
 }
 
 impl AppState {
     pub fn new(app: App, web: WebConfig) -> Self {
         let limiter = ratelimit::Limiter::new(web.rate_limits);
-        Self { app, web, limiter }
+        let uploads = std::sync::Arc::new(uploads::Uploads::new(
+            web.max_import_bytes.saturating_mul(2),
+        ));
+        Self {
+            app,
+            web,
+            limiter,
+            uploads,
+        }
     }
 }
 

@@ -6,7 +6,10 @@ use super::session::{PageForm, Session};
 use super::{error_page, render, Base, ErrorView};
 use crate::i18n::Tr;
 use crate::AppState;
+use accord_app::csv_import::CsvImportReport;
 use accord_app::knowledge::{term_segments, Segment, SessionView};
+use accord_app::reimport::ReimportReport;
+use accord_app::reqif::DocumentView;
 use accord_app::requirement::{
     NewRequirement, RequirementDetail, RequirementPatch, RequirementView, RollupView, VersionView,
     FEASIBILITIES, FITS, PRIORITIES, STATUSES,
@@ -42,6 +45,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/engagements/{eid}/requirements/import",
             post(import_reqif).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/engagements/{eid}/requirements/import-csv",
+            post(import_csv).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/engagements/{eid}/requirements/import/confirm",
+            post(confirm_import),
         )
         .route(
             "/engagements/{eid}/requirements/{rid}/clarifications",
@@ -109,6 +120,7 @@ struct ListPage {
     rollup: Option<RollupView>,
     areas: Vec<String>,
     people: Vec<UserView>,
+    documents: Vec<DocumentView>,
     q: ListQuery,
     prev: Option<String>,
     next: Option<String>,
@@ -181,10 +193,11 @@ async fn list_page(
         };
         let areas = s.app.functional_areas(a, eid).await?;
         let people = s.app.list_users(a, None).await?;
-        Ok::<_, Error>((e, page, rollup, areas, people))
+        let documents = s.app.reqif_documents(a, eid).await?;
+        Ok::<_, Error>((e, page, rollup, areas, people, documents))
     }
     .await;
-    let (e, page, rollup, areas, people) = match loaded {
+    let (e, page, rollup, areas, people, documents) = match loaded {
         Ok(x) => x,
         Err(err) => return error_page(t, session.base(&path), &err),
     };
@@ -208,6 +221,7 @@ async fn list_page(
             rollup,
             areas,
             people,
+            documents,
             q,
             prev,
             next,
@@ -877,6 +891,33 @@ async fn import_reqif(
         }
     };
     let field = |n: &str| kept(&u.fields, n);
+    // A newer export of a document already imported: compared and shown, written on confirming.
+    if let (Ok(document_id), Some((name, bytes))) = (field("document_id").parse::<Uuid>(), &u.file)
+    {
+        let mut opts = accord_app::reqif::ImportOptions::new(name, &field("functional_area"));
+        opts.max_inflated = (s.web.max_import_bytes as u64).saturating_mul(4);
+        let preview = s
+            .app
+            .reimport_reqif(&u.session.actor, eid, document_id, bytes, &opts, None)
+            .await;
+        return match preview {
+            Ok(r) => {
+                s.uploads
+                    .hold(u.session.actor.user_id, &r.file_sha256, bytes.clone());
+                preview_page(
+                    &s,
+                    &u.session,
+                    eid,
+                    name,
+                    Preview::Reqif(r),
+                    &field("functional_area"),
+                    "",
+                )
+                .await
+            }
+            Err(err) => refused_upload(&s, &u.session, eid, &u.fields, "import", &err).await,
+        };
+    }
     let result = match &u.file {
         None => Err(Error::invalid("file", "choose a .reqif or .reqifz file")),
         Some((name, bytes)) => {
@@ -905,24 +946,224 @@ async fn import_reqif(
             b.flash = Some(t.t("done-reqif-imported"));
             render(StatusCode::OK, &ImportPage { t, b, e, r, name })
         }
-        Err(err) => {
-            let (st, v) = ErrorView::from_error(Tr::new(u.session.lang), &err);
-            let fields = u
-                .fields
-                .iter()
-                .filter(|(k, _)| k != "csrf")
-                .cloned()
-                .chain(std::iter::once(("form".to_string(), "import".to_string())))
-                .collect();
-            list_page(
-                &s,
-                &u.session,
+        Err(err) => refused_upload(&s, &u.session, eid, &u.fields, "import", &err).await,
+    }
+}
+
+/// The requirement list again with the upload form's refusal and what it held.
+async fn refused_upload(
+    s: &AppState,
+    session: &Session,
+    eid: Uuid,
+    fields: &[(String, String)],
+    form: &str,
+    err: &Error,
+) -> Response {
+    let (st, v) = ErrorView::from_error(Tr::new(session.lang), err);
+    let fields = fields
+        .iter()
+        .filter(|(k, _)| k != "csrf")
+        .cloned()
+        .chain(std::iter::once(("form".to_string(), form.to_string())))
+        .collect();
+    list_page(s, session, eid, ListQuery::default(), Some((st, v)), fields).await
+}
+
+enum Preview {
+    Reqif(ReimportReport),
+    Csv(CsvImportReport),
+}
+
+#[derive(Template)]
+#[template(path = "import_preview.html")]
+struct PreviewPage {
+    t: Tr,
+    b: Base,
+    e: EngagementView,
+    name: String,
+    reqif: Option<ReimportReport>,
+    csv: Option<CsvImportReport>,
+    sha256: String,
+    kind: &'static str,
+    document_id: String,
+    functional_area: String,
+    map: String,
+}
+
+impl PreviewPage {
+    /// The comparison's lists with their headings.
+    fn sections<'a>(
+        &self,
+        r: &'a ReimportReport,
+    ) -> Vec<(String, &'a Vec<accord_app::reimport::ObjectChange>)> {
+        vec![
+            (self.t.t("preview-added"), &r.added),
+            (self.t.t("preview-changed"), &r.changed),
+            (self.t.t("preview-removed"), &r.removed),
+        ]
+    }
+}
+
+/// What an upload would do, with the form that confirms it.
+async fn preview_page(
+    s: &AppState,
+    session: &Session,
+    eid: Uuid,
+    name: &str,
+    preview: Preview,
+    functional_area: &str,
+    map: &str,
+) -> Response {
+    let t = Tr::new(session.lang);
+    let e = match s.app.get_engagement(&session.actor, eid).await {
+        Ok(e) => e,
+        Err(err) => return error_page(t, session.base("/engagements"), &err),
+    };
+    let b = super::pages::eng_base(
+        session,
+        &e,
+        &format!("/engagements/{eid}/requirements"),
+        "requirements",
+    );
+    let (reqif, csv, sha256, kind, document_id) = match preview {
+        Preview::Reqif(r) => {
+            let (sha, doc) = (r.file_sha256.clone(), r.document_id.to_string());
+            (Some(r), None, sha, "reqif", doc)
+        }
+        Preview::Csv(r) => {
+            let sha = r.file_sha256.clone();
+            (None, Some(r), sha, "csv", String::new())
+        }
+    };
+    render(
+        StatusCode::OK,
+        &PreviewPage {
+            t,
+            b,
+            e,
+            name: name.to_string(),
+            reqif,
+            csv,
+            sha256,
+            kind,
+            document_id,
+            functional_area: functional_area.to_string(),
+            map: map.to_string(),
+        },
+    )
+}
+
+/// A spreadsheet's requirements, shown row by row before anything is written.
+async fn import_csv(
+    State(s): State<AppState>,
+    Path(eid): Path<Uuid>,
+    req: axum::extract::Request,
+) -> Response {
+    use super::session::{PageUpload, UploadRefusal};
+    let lang = crate::i18n::Lang::negotiate(
+        req.headers()
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+    );
+    let u = match PageUpload::read(req, &s, eid).await {
+        Ok(u) => u,
+        Err(UploadRefusal::Response(r)) => return r,
+        Err(UploadRefusal::TooLarge(limit)) => {
+            let t = Tr::new(lang);
+            let mut b = Base::new(lang, &format!("/engagements/{eid}/requirements"));
+            b.error = Some(ErrorView::plain(
+                t.t("import-too-large"),
+                Some(t.t1("import-limit", "bytes", limit)),
+            ));
+            return render(StatusCode::PAYLOAD_TOO_LARGE, &super::MessagePage { t, b });
+        }
+    };
+    let field = |n: &str| kept(&u.fields, n);
+    let Some((name, bytes)) = &u.file else {
+        let err = Error::invalid("file", "choose a .csv file");
+        return refused_upload(&s, &u.session, eid, &u.fields, "csv", &err).await;
+    };
+    let (area, map) = (field("functional_area"), field("map"));
+    let columns = crate::api::interchange::parse_map(&map);
+    match s
+        .app
+        .import_requirements_csv(&u.session.actor, eid, bytes, &columns, &area, None)
+        .await
+    {
+        Ok(r) => {
+            s.uploads
+                .hold(u.session.actor.user_id, &r.file_sha256, bytes.clone());
+            preview_page(&s, &u.session, eid, name, Preview::Csv(r), &area, &map).await
+        }
+        Err(err) => refused_upload(&s, &u.session, eid, &u.fields, "csv", &err).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    kind: String,
+    sha256: String,
+    #[serde(default)]
+    document_id: String,
+    #[serde(default)]
+    functional_area: String,
+    #[serde(default)]
+    map: String,
+}
+
+/// Applies a previewed upload, from the file held since the preview.
+async fn confirm_import(
+    State(s): State<AppState>,
+    Path(eid): Path<Uuid>,
+    f: PageForm<ConfirmForm>,
+) -> Response {
+    let session = &f.session;
+    let form = &f.form;
+    let t = Tr::new(session.lang);
+    let Some(bytes) = s.uploads.take(session.actor.user_id, &form.sha256) else {
+        let err = Error::invalid(
+            "file",
+            "the file previewed is no longer held (half an hour passed, or the server restarted): upload it again",
+        );
+        return refused_upload(&s, session, eid, &f.fields, &form.kind, &err).await;
+    };
+    let result = if form.kind == "csv" {
+        let columns = crate::api::interchange::parse_map(&form.map);
+        s.app
+            .import_requirements_csv(
+                &session.actor,
                 eid,
-                ListQuery::default(),
-                Some((st, v)),
-                fields,
+                &bytes,
+                &columns,
+                &form.functional_area,
+                Some(&form.sha256),
             )
             .await
-        }
+            .map(|r| r.created + r.updated)
+    } else {
+        let Ok(document_id) = form.document_id.parse::<Uuid>() else {
+            return error_page(t, session.base("/engagements"), &Error::NotFound);
+        };
+        let mut opts = accord_app::reqif::ImportOptions::new("", &form.functional_area);
+        opts.max_inflated = (s.web.max_import_bytes as u64).saturating_mul(4);
+        s.app
+            .reimport_reqif(
+                &session.actor,
+                eid,
+                document_id,
+                &bytes,
+                &opts,
+                Some(&form.sha256),
+            )
+            .await
+            .map(|r| r.requirements_created + r.requirements_updated + r.requirements_retired)
+    };
+    match result {
+        Ok(_) => done(
+            &format!("/engagements/{eid}/requirements?sort=-updated"),
+            "imported",
+        ),
+        Err(err) => refused_upload(&s, session, eid, &f.fields, &form.kind, &err).await,
     }
 }

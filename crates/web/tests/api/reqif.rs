@@ -515,3 +515,61 @@ backend_tests! {
         assert_eq!(log.lines().filter(|l| l.contains("requirement.import")).count(), 2);
     }
 }
+
+/// The value of a hidden field of a page's form.
+fn hidden(html: &str, name: &str) -> String {
+    let at = html
+        .find(&format!("name=\"{name}\" value=\""))
+        .unwrap_or_else(|| panic!("no {name} in {html}"));
+    let rest = &html[at + name.len() + 15..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+backend_tests! {
+    async fn the_pages_preview_a_newer_export_and_a_spreadsheet_and_apply_them_on_confirmation(db: TestDb) {
+        let t = TestApp::new(db).await;
+        let (w, tok) = setup(&t).await;
+        let eid = w.engagement;
+        let s = t.page_login(email("c1_fam")).await;
+        let v1 = doc_of(&[("a", "Log samples", "Log every sample."), ("b", "Fax results", "Fax results to QA.")], &[]);
+        let r = upload(&t, &tok, eid, "functional_area=QC%20laboratory&name=urs.reqif", v1.into_bytes()).await;
+        let doc = r.body["document_ids"][0].as_str().unwrap().to_string();
+        let list = t.page(Method::GET, &format!("/engagements/{eid}/requirements"), Some(&s), None, &[]).await;
+        assert!(list.text.contains(&format!("<option value=\"{doc}\">a newer export of urs.reqif")), "the form offers the document");
+        // A newer export through the form: a preview, nothing written.
+        let before = t.audit_count().await;
+        let v2 = doc_of(&[("a", "Log samples", "Log every sample at receipt."), ("c", "Sign results", "Sign results electronically.")], &[]);
+        let r = t.upload(&format!("/engagements/{eid}/requirements/import"), &s, &[("functional_area", "QC laboratory"), ("document_id", &doc)], ("urs-2.reqif", v2.as_bytes()), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert!(r.text.contains("Check before importing") && r.text.contains("<code>c</code>") && r.text.contains("Removed (their requirements retire)"), "{}", r.text);
+        assert_eq!(t.audit_count().await, before);
+        // Confirming applies the file held since the preview, once.
+        let confirm = |html: &str| {
+            ["kind", "sha256", "document_id", "functional_area", "map"].map(|n| (n, hidden(html, n)))
+        };
+        let fields = confirm(&r.text);
+        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let done = t.submit(&format!("/engagements/{eid}/requirements/import/confirm"), &s, &form).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+        assert!(done.headers["location"].to_str().unwrap().ends_with("done=imported"));
+        assert_eq!(t.audit_count().await - before, 4, "a changed, b retired, c created, the document");
+        let again = t.submit(&format!("/engagements/{eid}/requirements/import/confirm"), &s, &form).await;
+        assert!(again.text.contains("upload it again"), "{}", again.text);
+        assert_eq!(t.audit_count().await - before, 4);
+        // A spreadsheet through the form: the rows, then the import.
+        let sheet = "Name,Text\nPrint labels,Print a label at receipt.\n";
+        let r = t.upload(&format!("/engagements/{eid}/requirements/import-csv"), &s, &[("functional_area", "QC laboratory"), ("map", "title:Name,statement:Text")], ("urs.csv", sheet.as_bytes()), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        assert!(r.text.contains("Print labels") && r.text.contains("<td>create</td>"), "{}", r.text);
+        let fields = confirm(&r.text);
+        let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let done = t.submit(&format!("/engagements/{eid}/requirements/import/confirm"), &s, &form).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+        let list = t.get(&format!("/api/v1/engagements/{eid}/requirements?q=Print"), &tok).await;
+        assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
+        // A bad sheet comes back on the list with the cell named.
+        let r = t.upload(&format!("/engagements/{eid}/requirements/import-csv"), &s, &[("functional_area", "QC laboratory")], ("bad.csv", b"title,statement\n,No title\n"), None).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text.contains("line 2, column title"), "{}", r.text);
+    }
+}
