@@ -7,12 +7,12 @@
 
 use crate::engagement::load_visible;
 use crate::reqif::{
-    new_requirement, parse_all, reading_order, relation_links, Definitions, ImportOptions,
-    ImportWarning, Mapped, Mapper,
+    new_requirement, parse_all, reading_order, relation_links, skeleton_json, Definitions,
+    ImportOptions, ImportWarning, Mapped, Mapper,
 };
 use crate::requirement::check_area;
 use crate::{snapshot, Actor, App, AuditEntry, Error, Result};
-use accord_interchange::reqif::{ReqIf, SpecObject};
+use accord_interchange::reqif::SpecObject;
 use accord_store::audit::Draft;
 use accord_store::requirement::{Requirement, Version};
 use serde::Serialize;
@@ -178,7 +178,7 @@ impl App {
                 message: w.message.clone(),
             })
             .collect();
-        let doc = read.reqif;
+        let mut doc = read.reqif;
         let now = self.now();
 
         let (mut w, _) = self.write_engagement(actor, engagement_id).await?;
@@ -493,12 +493,11 @@ impl App {
             accord_store::reqif::remove_object(&mut w.tx, document_id, &o.identifier, now).await?;
         }
         accord_store::trace::insert_links(&mut w.tx, &links).await?;
-        let mut skeleton: ReqIf = doc.clone();
-        skeleton.spec_objects = Vec::new();
+        let model = skeleton_json(&mut doc)?;
         let updated_doc = accord_store::reqif::Document {
             header_identifier: doc.header.identifier.clone(),
             title: doc.header.field("TITLE").unwrap_or("").to_string(),
-            model: serde_json::to_string(&skeleton).map_err(|e| Error::Internal(e.to_string()))?,
+            model,
             definitions: serde_json::to_string(&Definitions::of(&doc))
                 .map_err(|e| Error::Internal(e.to_string()))?,
             ..stored.clone()

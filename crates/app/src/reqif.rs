@@ -540,6 +540,18 @@ pub(crate) fn relation_links(
     links
 }
 
+/// The document without its spec objects (they are stored one by one), as JSON.
+pub(crate) fn skeleton_json(doc: &mut ReqIf) -> Result<String> {
+    let objects = std::mem::take(&mut doc.spec_objects);
+    let json = serde_json::to_string(&*doc).map_err(|e| Error::Internal(e.to_string()));
+    doc.spec_objects = objects;
+    json
+}
+
+/// Spec objects are written this many at a time, so that a large import does not hold every
+/// row (and its JSON) in memory at once.
+const CHUNK: usize = 1000;
+
 /// A new requirement from a spec object, with its first version.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn new_requirement(
@@ -646,7 +658,7 @@ impl App {
         &self,
         actor: &Actor,
         engagement_id: Uuid,
-        bytes: &[u8],
+        bytes: impl Into<Vec<u8>>,
         opts: &ImportOptions,
         mut progress: impl FnMut(usize, usize) + Send,
     ) -> Result<ImportReport> {
@@ -657,7 +669,8 @@ impl App {
         }
         // Unpacking and reading are CPU work: off the async workers, so the server keeps
         // answering while a large file is read.
-        let data = bytes.to_vec();
+        // Taken, not copied: a large file is in memory once.
+        let data: Vec<u8> = bytes.into();
         let max_inflated = opts.max_inflated;
         let (parsed, attachments) =
             tokio::task::spawn_blocking(move || parse_all(data, max_inflated))
@@ -690,17 +703,14 @@ impl App {
                 message: w.message.clone(),
             };
             report.warnings.extend(read.warnings.iter().map(warn));
-            let doc = read.reqif;
+            let mut doc = read.reqif;
             let document_id = accord_domain::new_id();
             let display = if member.is_empty() {
                 opts.name.clone()
             } else {
                 format!("{} › {member}", opts.name)
             };
-            let mut skeleton = doc.clone();
-            skeleton.spec_objects = Vec::new();
-            let model =
-                serde_json::to_string(&skeleton).map_err(|e| Error::Internal(e.to_string()))?;
+            let model = skeleton_json(&mut doc)?;
             let title = doc.header.field("TITLE").unwrap_or("").to_string();
             let definitions = serde_json::to_string(&Definitions::of(&doc))
                 .map_err(|e| Error::Internal(e.to_string()))?;
@@ -791,6 +801,16 @@ impl App {
                 done += 1;
                 if done % 512 == 0 {
                     progress(done, total);
+                }
+                if objects.len() >= CHUNK {
+                    accord_store::requirement::insert_many(&mut w.tx, &requirements).await?;
+                    accord_store::requirement::insert_versions(&mut w.tx, &versions).await?;
+                    accord_store::reqif::insert_objects(&mut w.tx, &objects).await?;
+                    w.append_many(&self.key, std::mem::take(&mut drafts))
+                        .await?;
+                    requirements.clear();
+                    versions.clear();
+                    objects.clear();
                 }
             }
             // Relations between requirements become trace links (one per pair and kind).

@@ -564,7 +564,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let bar = progress_bar();
             let started = std::time::Instant::now();
             let report = app
-                .import_reqif(&actor, eid, &bytes, &opts, |done, total| {
+                .import_reqif(&actor, eid, bytes, &opts, |done, total| {
                     if let Some(b) = &bar {
                         b.set_length(total as u64);
                         b.set_position(done as u64);

@@ -77,7 +77,10 @@ struct Parser<'i> {
     line_starts: Option<Vec<usize>>,
     reader: Reader<&'i [u8]>,
     warnings: Vec<Warning>,
-    /// (what refers, its position, the kind of thing referred to, the identifier).
+    /// Identifiers of the records read so far: most references point back to one of them.
+    known: HashSet<String>,
+    /// References to what was not read yet (what refers, its position, the kind of thing
+    /// referred to, the identifier), checked once the whole document is read.
     refs: Vec<(String, usize, &'static str, String)>,
 }
 
@@ -94,6 +97,7 @@ pub fn read(bytes: &[u8]) -> Result<Read, ReadError> {
         line_starts: None,
         reader,
         warnings: Vec::new(),
+        known: HashSet::new(),
         refs: Vec::new(),
     };
     let reqif = p.document()?;
@@ -442,6 +446,7 @@ impl<'i> Parser<'i> {
             match (section, n.name.as_str()) {
                 ("DATATYPES", name) if name.starts_with("DATATYPE-DEFINITION-") => {
                     let d = self.datatype(&n);
+                    self.known.insert(d.id.identifier.clone());
                     doc.datatypes.push(d);
                 }
                 (
@@ -452,18 +457,24 @@ impl<'i> Parser<'i> {
                     | "RELATION-GROUP-TYPE",
                 ) => {
                     let t = self.spec_type(&n);
+                    self.known.insert(t.id.identifier.clone());
+                    self.known
+                        .extend(t.attributes.iter().map(|a| a.id.identifier.clone()));
                     doc.spec_types.push(t);
                 }
                 ("SPEC-OBJECTS", "SPEC-OBJECT") => {
                     let o = self.spec_object(&n);
+                    self.known.insert(o.id.identifier.clone());
                     doc.spec_objects.push(o);
                 }
                 ("SPEC-RELATIONS", "SPEC-RELATION") => {
                     let r = self.spec_relation(&n);
+                    self.known.insert(r.id.identifier.clone());
                     doc.spec_relations.push(r);
                 }
                 ("SPECIFICATIONS", "SPECIFICATION") => {
                     let s = self.specification(&n);
+                    self.known.insert(s.id.identifier.clone());
                     doc.specifications.push(s);
                 }
                 ("SPEC-RELATION-GROUPS", "RELATION-GROUP") => {
@@ -505,11 +516,19 @@ impl<'i> Parser<'i> {
         (id, attrs)
     }
 
+    /// A reference to `id`: fine when it names a record already read; otherwise remembered, to
+    /// check once the whole document is read.
+    fn refer(&mut self, n: &Node, pos: usize, kind: &'static str, id: &str) {
+        if !self.known.contains(id) {
+            self.refs.push((Self::label(n), pos, kind, id.to_string()));
+        }
+    }
+
     /// The text of `n/CONTAINER/*-REF` (the first), remembered to check that it resolves.
     fn reference(&mut self, n: &Node, container: &str, kind: &'static str) -> Option<String> {
         let r = n.child(container)?.children.first()?;
         let id = r.text.trim().to_string();
-        self.refs.push((Self::label(n), r.start, kind, id.clone()));
+        self.refer(n, r.start, kind, &id);
         Some(id)
     }
 
@@ -553,10 +572,10 @@ impl<'i> Parser<'i> {
     }
 
     fn values(&mut self, n: &Node, extra: &mut Vec<String>) -> Vec<Value> {
-        let mut out = Vec::new();
         let Some(values) = n.child("VALUES") else {
-            return out;
+            return Vec::new();
         };
+        let mut out = Vec::with_capacity(values.children.len());
         for v in &values.children {
             match self.value(v) {
                 Some(value) => out.push(value),
@@ -571,8 +590,7 @@ impl<'i> Parser<'i> {
         let definition = match v.child("DEFINITION").and_then(|d| d.children.first()) {
             Some(r) => {
                 let id = r.text.trim().to_string();
-                self.refs
-                    .push((Self::label(v), r.start, "attribute definition", id.clone()));
+                self.refer(v, r.start, "attribute definition", &id);
                 id
             }
             None => {
@@ -790,8 +808,7 @@ impl<'i> Parser<'i> {
                 "SPEC-RELATIONS" => {
                     for r in &c.children {
                         let id = r.text.trim().to_string();
-                        self.refs
-                            .push((Self::label(n), r.start, "spec relation", id.clone()));
+                        self.refer(n, r.start, "spec relation", &id);
                         g.relations.push(id);
                     }
                 }
@@ -803,6 +820,7 @@ impl<'i> Parser<'i> {
 
     /// Every reference that names nothing in the document becomes a warning at the reference.
     fn check_references(&mut self, doc: &ReqIf) {
+        self.known = HashSet::new();
         let mut known: HashSet<&str> = HashSet::new();
         known.extend(doc.datatypes.iter().map(|d| d.id.identifier.as_str()));
         for t in &doc.spec_types {

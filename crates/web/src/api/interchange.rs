@@ -116,7 +116,7 @@ async fn import_reqif(
     opts.max_inflated = (s.web.max_import_bytes as u64).saturating_mul(4);
     opts.title_from = list(p.title_from, opts.title_from);
     opts.statement_from = list(p.statement_from, opts.statement_from);
-    match s.app.import_reqif(&a, eid, &bytes, &opts, |_, _| {}).await {
+    match s.app.import_reqif(&a, eid, bytes, &opts, |_, _| {}).await {
         Ok(report) => (StatusCode::CREATED, Json(report)).into_response(),
         Err(e) => ApiError(e).into_response(),
     }

@@ -925,7 +925,7 @@ async fn import_reqif(
             // A .reqifz may inflate to four times the upload limit, no more.
             opts.max_inflated = (s.web.max_import_bytes as u64).saturating_mul(4);
             s.app
-                .import_reqif(&u.session.actor, eid, bytes, &opts, |_, _| {})
+                .import_reqif(&u.session.actor, eid, bytes.as_slice(), &opts, |_, _| {})
                 .await
                 .map(|r| (name.clone(), r))
         }
