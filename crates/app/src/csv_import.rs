@@ -1,6 +1,7 @@
 //! Requirements from a spreadsheet (issue 5): a CSV file, its columns mapped onto Accord's
 //! fields, previewed row by row (created, updated, unchanged) before anything is written, and
-//! applied only when confirmed with the SHA-256 of the file previewed. Rows that name an
+//! applied only when the same file comes back with the SHA-256 its preview gave (it is compared
+//! again with the engagement as it is then). Rows that name an
 //! existing requirement's key update it (a new version); rows without a key create one. A file
 //! with any bad row is refused whole, each bad cell named by line and column.
 //!
@@ -213,7 +214,10 @@ impl App {
                 match checked {
                     Ok(v) => Some(v),
                     Err(e) => {
-                        bad(f, Error::from(e).to_string());
+                        // The cell is named already: the message alone.
+                        for fe in Error::from(e).field_errors() {
+                            bad(f, fe.message);
+                        }
                         None
                     }
                 }
@@ -375,6 +379,23 @@ impl App {
         }
         accord_store::requirement::insert_versions(&mut w.tx, &versions).await?;
         w.append_many(&self.key, drafts).await?;
+        // The file itself: which one, and what it did.
+        self.audit(
+            &mut w,
+            crate::AuditEntry {
+                actor: Some(actor.user_id),
+                action: "requirements.csv_import",
+                record_type: "engagement",
+                record_id: Some(engagement_id),
+                before: None,
+                after: Some(serde_json::json!({
+                    "file_sha256": report.file_sha256, "columns": report.columns,
+                    "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
+                })),
+                reason: None,
+            },
+        )
+        .await?;
         w.commit().await?;
         report.applied = true;
         // Keys are given on writing: the report says them.

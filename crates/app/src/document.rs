@@ -18,7 +18,8 @@ use uuid::Uuid;
 /// verifies the requirement, and what it verifies).
 pub const OUTGOING: [&str; 4] = ["derives_from", "depends_on", "conflicts_with", "refines"];
 
-/// A requirements specification: the engagement's requirements by functional area, numbered,
+/// A requirements specification: the engagement's requirements (not the retired ones) by
+/// functional area, numbered,
 /// with their attributes and links, the glossary and the signatures given on the engagement.
 #[derive(Debug, Clone, Serialize)]
 pub struct Specification {
@@ -141,8 +142,19 @@ impl App {
             let mut tx = self.store.read().await?;
             let e = load_visible(&mut tx, actor, eid).await?;
             let view = self.engagement_view(&mut tx, &e).await?;
-            let reqs = accord_store::requirement::all(&mut tx, eid).await?;
-            let links = accord_store::trace::links(&mut tx, eid, None).await?;
+            // Retired requirements are no longer part of what is specified.
+            let reqs: Vec<Requirement> = accord_store::requirement::all(&mut tx, eid)
+                .await?
+                .into_iter()
+                .filter(|r| r.status != "retired")
+                .collect();
+            let shown: std::collections::HashSet<Uuid> = reqs.iter().map(|r| r.id).collect();
+            let links: Vec<accord_store::trace::Link> =
+                accord_store::trace::links(&mut tx, eid, None)
+                    .await?
+                    .into_iter()
+                    .filter(|l| shown.contains(&l.from_id) && shown.contains(&l.to_id))
+                    .collect();
             let names =
                 crate::requirement::names(&mut tx, reqs.iter().filter_map(|r| r.owner_id)).await?;
             let defs: HashMap<Uuid, Definitions> = accord_store::reqif::documents(&mut tx, eid)

@@ -1,7 +1,8 @@
 //! Re-import of a newer export of a ReqIF document already imported (issue 5): spec objects are
 //! matched by IDENTIFIER and the comparison (added, changed, unchanged, removed) is shown before
-//! anything is written. Confirming with the SHA-256 of the file previewed applies exactly that
-//! comparison in one transaction: added objects become requirements, changed ones give their
+//! anything is written. Confirming sends the file again with the SHA-256 the preview gave: the
+//! file must be the one previewed, and it is compared again with the engagement as it is then
+//! and applied in one transaction: added objects become requirements, changed ones give their
 //! requirements a new version, removed ones retire theirs, new relations become trace links;
 //! one audit event per created or changed record.
 
@@ -12,7 +13,7 @@ use crate::reqif::{
 };
 use crate::requirement::check_area;
 use crate::{snapshot, Actor, App, AuditEntry, Error, Result};
-use accord_interchange::reqif::SpecObject;
+use accord_interchange::reqif::{ReqIf, SpecObject};
 use accord_store::audit::Draft;
 use accord_store::requirement::{Requirement, Version};
 use serde::Serialize;
@@ -153,7 +154,7 @@ impl App {
         }
         let data = bytes.to_vec();
         let max_inflated = opts.max_inflated;
-        let (mut parsed, _attachments) =
+        let (mut parsed, attachments) =
             tokio::task::spawn_blocking(move || parse_all(data, max_inflated))
                 .await
                 .map_err(|e| Error::Internal(e.to_string()))??;
@@ -167,7 +168,7 @@ impl App {
             ));
         }
         let (member, read) = parsed.remove(0);
-        let warnings: Vec<ImportWarning> = read
+        let mut warnings: Vec<ImportWarning> = read
             .warnings
             .iter()
             .map(|w| ImportWarning {
@@ -178,6 +179,18 @@ impl App {
                 message: w.message.clone(),
             })
             .collect();
+        if !attachments.is_empty() {
+            warnings.push(ImportWarning {
+                document: member.clone(),
+                line: 0,
+                column: 0,
+                element: "REQIFZ".into(),
+                message: format!(
+                    "the {} attachments of the newer file are not taken: the document keeps those of its first import",
+                    attachments.len()
+                ),
+            });
+        }
         let mut doc = read.reqif;
         let now = self.now();
 
@@ -197,22 +210,20 @@ impl App {
                 .into_iter()
                 .map(|r| (r.id, r))
                 .collect();
-        // Edited in Accord: the title or statement differs from what the import took.
-        let edited: HashSet<Uuid> =
-            accord_store::requirement::first_versions_of_edited(&mut w.tx, engagement_id)
-                .await?
-                .into_iter()
-                .filter_map(|(id, snap)| {
-                    let first: serde_json::Value = serde_json::from_str(&snap).ok()?;
-                    let r = requirements.get(&id)?;
-                    (first["title"].as_str() != Some(r.title.as_str())
-                        || first["statement"].as_str() != Some(r.statement.as_str()))
-                    .then_some(id)
-                })
-                .collect();
-
+        // The document as it was, to tell what Accord changed since it was last taken.
+        let old_doc: ReqIf = serde_json::from_str(&stored.model).unwrap_or_default();
         let display = stored.name.clone();
         let mapper = Mapper::new(&doc, opts, &display);
+        let old_mapper = Mapper::new(&old_doc, opts, &display);
+        // Edited in Accord: its title or statement is not what the spec object, as last
+        // imported, gives.
+        let edited = |r: &Requirement, before: &SpecObject| match old_mapper.map_object(before, &[])
+        {
+            Mapped::Requirement {
+                title, statement, ..
+            } => title != r.title || statement != r.statement,
+            Mapped::Section => false,
+        };
         let mut report = ReimportReport {
             document_id,
             file_sha256,
@@ -255,6 +266,18 @@ impl App {
             seen.insert(o.id.identifier.as_str());
             let json = serde_json::to_string(o).map_err(|e| Error::Internal(e.to_string()))?;
             let mapped = mapper.map(i, &path);
+            if let Mapped::Requirement {
+                shortened: true, ..
+            } = mapped
+            {
+                report.warnings.push(ImportWarning {
+                    document: member.clone(),
+                    line: 0,
+                    column: 0,
+                    element: format!("SPEC-OBJECT {}", o.id.identifier),
+                    message: "the title or statement was shortened to Accord's limit; the full value is kept with the ReqIF attributes".into(),
+                });
+            }
             let old = old_objects
                 .get(&o.id.identifier)
                 .filter(|(_, removed)| !removed)
@@ -408,7 +431,7 @@ impl App {
                 }),
                 title: title_now,
                 changes,
-                edited_in_accord: current.is_some_and(|r| edited.contains(&r.id)),
+                edited_in_accord: current.is_some_and(|r| edited(r, &before)),
             });
             puts.push(accord_store::reqif::Object {
                 document_id,
@@ -443,12 +466,13 @@ impl App {
                 drafts.push(d);
                 retire.push((next, r.version));
             }
+            let before: Option<SpecObject> = serde_json::from_str(&o.object).ok();
             report.removed.push(ObjectChange {
                 identifier: o.identifier.clone(),
                 requirement_key: r.map(|r| r.key.clone()),
                 title: r.map(|r| r.title.clone()).unwrap_or_default(),
                 changes: Vec::new(),
-                edited_in_accord: r.is_some_and(|r| edited.contains(&r.id)),
+                edited_in_accord: r.zip(before.as_ref()).is_some_and(|(r, b)| edited(r, b)),
             });
         }
         // New relations between requirements become links; existing links stay as they are.

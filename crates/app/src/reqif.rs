@@ -441,7 +441,11 @@ impl<'a> Mapper<'a> {
 
     /// The spec object at `i`, under the section headings `path`.
     pub(crate) fn map(&self, i: usize, path: &[String]) -> Mapped {
-        let o = &self.doc.spec_objects[i];
+        self.map_object(&self.doc.spec_objects[i], path)
+    }
+
+    /// A spec object with this document's definitions, under the section headings `path`.
+    pub(crate) fn map_object(&self, o: &SpecObject, path: &[String]) -> Mapped {
         let chapter_name = ["ReqIF.ChapterName".to_string()];
         let statement = self.attr(o, &self.opts.statement_from);
         let chapter = self.attr(o, &chapter_name);

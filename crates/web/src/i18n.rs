@@ -317,6 +317,18 @@ mod tests {
     fn both_languages_have_every_message() {
         let en = keys(include_str!("../locales/en/main.ftl"));
         let zh = keys(include_str!("../locales/zh-CN/main.ftl"));
+        // A message defined twice: Fluent keeps one of them, silently.
+        for ftl in [
+            include_str!("../locales/en/main.ftl"),
+            include_str!("../locales/zh-CN/main.ftl"),
+        ] {
+            let mut seen = std::collections::HashSet::new();
+            for l in ftl.lines().filter_map(|l| l.split_once(" =")) {
+                if l.0.chars().next().is_some_and(|c| c.is_ascii_lowercase()) {
+                    assert!(seen.insert(l.0.trim()), "{} is defined twice", l.0);
+                }
+            }
+        }
         assert!(en.len() > 150, "{}", en.len());
         let only_en: Vec<_> = en.difference(&zh).collect();
         let only_zh: Vec<_> = zh.difference(&en).collect();

@@ -621,3 +621,7 @@ preview-action-update = update
 preview-action-unchanged = unchanged
 preview-confirm = Confirm and import
 preview-cancel = Cancel
+docs-changes-csv = Change log (CSV)
+action-requirement-reimport = Requirement changed by a newer export
+action-reqif-reimport = Newer ReqIF export applied
+action-requirements-csv-import = Requirements imported from CSV

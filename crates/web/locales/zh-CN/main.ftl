@@ -614,3 +614,7 @@ preview-action-update = 更新
 preview-action-unchanged = 未更改
 preview-confirm = 确认并导入
 preview-cancel = 取消
+docs-changes-csv = 变更日志（CSV）
+action-requirement-reimport = 需求因较新的导出而更改
+action-reqif-reimport = 已应用较新的 ReqIF 导出
+action-requirements-csv-import = 已从 CSV 导入需求

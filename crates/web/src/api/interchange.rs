@@ -399,7 +399,10 @@ async fn import_requirements_csv(
         Ok(b) => b,
         Err(p) => return p.into_response(),
     };
-    let columns = parse_map(p.map.as_deref().unwrap_or(""));
+    let columns = match parse_map(p.map.as_deref().unwrap_or("")) {
+        Ok(c) => c,
+        Err(e) => return ApiError(e).into_response(),
+    };
     match s
         .app
         .import_requirements_csv(
@@ -417,13 +420,31 @@ async fn import_requirements_csv(
     }
 }
 
-/// `field:Column,field:Column` as a map (a column name may hold spaces, not commas).
-pub(crate) fn parse_map(s: &str) -> std::collections::HashMap<String, String> {
-    s.split(',')
-        .filter_map(|pair| pair.split_once(':'))
-        .map(|(f, c)| (f.trim().to_string(), c.trim().to_string()))
-        .filter(|(f, c)| !f.is_empty() && !c.is_empty())
-        .collect()
+/// `field:Column,field:Column` as a map (a column name may hold spaces, not commas); an entry
+/// that is not `field:Column`, or a field named twice, is refused.
+pub(crate) fn parse_map(
+    s: &str,
+) -> Result<std::collections::HashMap<String, String>, accord_app::Error> {
+    let mut out = std::collections::HashMap::new();
+    for pair in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((f, c)) = pair
+            .split_once(':')
+            .map(|(f, c)| (f.trim(), c.trim()))
+            .filter(|(f, c)| !f.is_empty() && !c.is_empty())
+        else {
+            return Err(accord_app::Error::invalid(
+                "map",
+                format!("\"{pair}\" is not field:Column (for example title:Name)"),
+            ));
+        };
+        if out.insert(f.to_string(), c.to_string()).is_some() {
+            return Err(accord_app::Error::invalid(
+                "map",
+                format!("{f} is given a column twice"),
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// The engagement's change log (its audit trail, oldest first) as CSV: when, who, what, which

@@ -1085,7 +1085,10 @@ async fn import_csv(
         return refused_upload(&s, &u.session, eid, &u.fields, "csv", &err).await;
     };
     let (area, map) = (field("functional_area"), field("map"));
-    let columns = crate::api::interchange::parse_map(&map);
+    let columns = match crate::api::interchange::parse_map(&map) {
+        Ok(c) => c,
+        Err(err) => return refused_upload(&s, &u.session, eid, &u.fields, "csv", &err).await,
+    };
     match s
         .app
         .import_requirements_csv(&u.session.actor, eid, bytes, &columns, &area, None)
@@ -1121,15 +1124,17 @@ async fn confirm_import(
     let session = &f.session;
     let form = &f.form;
     let t = Tr::new(session.lang);
+    // The refused form comes back as the upload form it came from.
+    let form_name = if form.kind == "csv" { "csv" } else { "import" };
     let Some(bytes) = s.uploads.take(session.actor.user_id, &form.sha256) else {
         let err = Error::invalid(
             "file",
             "the file previewed is no longer held (half an hour passed, or the server restarted): upload it again",
         );
-        return refused_upload(&s, session, eid, &f.fields, &form.kind, &err).await;
+        return refused_upload(&s, session, eid, &f.fields, form_name, &err).await;
     };
     let result = if form.kind == "csv" {
-        let columns = crate::api::interchange::parse_map(&form.map);
+        let columns = crate::api::interchange::parse_map(&form.map).unwrap_or_default();
         s.app
             .import_requirements_csv(
                 &session.actor,
@@ -1164,6 +1169,10 @@ async fn confirm_import(
             &format!("/engagements/{eid}/requirements?sort=-updated"),
             "imported",
         ),
-        Err(err) => refused_upload(&s, session, eid, &f.fields, &form.kind, &err).await,
+        Err(err) => {
+            // Refused (changed meanwhile, say): the file stays held for another try.
+            s.uploads.hold(session.actor.user_id, &form.sha256, bytes);
+            refused_upload(&s, session, eid, &f.fields, form_name, &err).await
+        }
     }
 }

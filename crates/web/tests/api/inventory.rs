@@ -251,7 +251,7 @@ backend_tests! {
                     assert_eq!(t.audit_count().await, before, "a preview writes nothing");
                     let r = send(format!("{uri}&confirm={}", preview.body["file_sha256"].as_str().unwrap())).await;
                     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-                    assert_eq!(t.audit_count().await - before, 1, "{route}: one created requirement");
+                    assert_eq!(t.audit_count().await - before, 2, "{route}: one created requirement and the file");
                     continue;
                 }
                 "POST /api/v1/engagements/{eid}/objectives" => t.post(&path.replace("{eid}", &eid.to_string()), &c1, json!({"outcome": "Right-first-time CoA", "metric": "Share of CoAs reissued", "target": "< 1 %", "value_by": "2027-09-30"})).await,

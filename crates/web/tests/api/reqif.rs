@@ -437,6 +437,15 @@ backend_tests! {
         let ids: Vec<&str> = m.spec_objects.iter().map(|o| o.id.identifier.as_str()).collect();
         assert_eq!(ids, ["a", "b", "c", "e"]);
         assert_eq!(m.spec_relations.len(), 2);
+        // Retired requirements are not in the specification.
+        let (_, spec) = t.get_bytes(&format!("/api/v1/engagements/{eid}/exports/specification.html"), &tok).await;
+        let spec = String::from_utf8(spec).unwrap();
+        assert!(spec.contains("Sign results") && !spec.contains("Fax results"));
+        // A later export that rewords c: the re-import changed c, Accord did not.
+        let v3 = v2.replace("Print a label.", "Print a label per container.");
+        let p3 = send(path.clone(), v3).await;
+        assert_eq!(keys_of(&p3.body["changed"]), ["c"], "{}", p3.text);
+        assert_eq!(p3.body["changed"][0]["edited_in_accord"], false, "{}", p3.text);
         // The same file again: everything unchanged.
         let again = send(path.clone(), v2).await;
         assert_eq!((again.body["unchanged"].as_u64(), again.body["added"].as_array().map(Vec::len), again.body["removed"].as_array().map(Vec::len), again.body["changed"].as_array().map(Vec::len)), (Some(4), Some(0), Some(0), Some(0)), "{}", again.text);
@@ -487,6 +496,9 @@ backend_tests! {
         let r = send("functional_area=QC%20laboratory".into(), bad).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text.contains("line 3, column title"), "{}", r.text);
+        let r = send("map=title".into(), sheet.clone()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text.contains("is not field:Column"), "{}", r.text);
         let r = send(format!("{map}&confirm={}", "f".repeat(64)), sheet.clone()).await;
         assert_eq!(r.status, StatusCode::CONFLICT);
         assert_eq!(t.audit_count().await, before);
@@ -494,7 +506,7 @@ backend_tests! {
         let r = send(format!("{map}&confirm={}", p.body["file_sha256"].as_str().unwrap()), sheet).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(r.body["applied"], true);
-        assert_eq!(t.audit_count().await - before, 3);
+        assert_eq!(t.audit_count().await - before, 4, "three requirements and the file");
         let new_key = r.body["rows"][2]["key"].as_str().unwrap().to_string();
         let list = t.get(&format!("/api/v1/engagements/{eid}/requirements?q=label"), &tok).await;
         let it = &list.body["items"][0];
