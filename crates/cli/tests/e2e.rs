@@ -912,3 +912,91 @@ async fn a_requirement_is_written_clarified_and_prioritised() {
     assert_labelled(&c, "conflicts").await;
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_documents_print_and_a_spreadsheet_is_previewed_then_imported() {
+    if !wanted() {
+        return;
+    }
+    let dir = accord_test_support::TempDir::new();
+    let (_server, addr) = start_server(&dir.0);
+    let (_driver, port) = start_chromedriver();
+    let c = browser(port).await;
+    let base = format!("http://{}", addr.replace("127.0.0.1", "localhost"));
+    let hannah = "hannah.weber@northwind-bio.example";
+    sign_in_as(&c, &base, hannah).await;
+    click_element(&c, c.find(Locator::LinkText("NWB-LIMS")).await.unwrap()).await;
+    click(&c, "nav.sub a[href$='/requirements']").await;
+    let list_url = c.current_url().await.unwrap();
+
+    // The specification, styled by its own sheet (its policy allows that one by its hash).
+    click(&c, "a[href$='/exports/specification.html']").await;
+    let spec = text(&c).await;
+    assert!(
+        spec.contains("Requirements specification: Northwind QC laboratory LIMS")
+            && spec.contains("1.1 REQ-0001")
+            && spec.contains("sha256:"),
+        "{spec}"
+    );
+    let styled = c
+        .execute(
+            "return getComputedStyle(document.querySelector('article.req')).borderLeftStyle",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        styled,
+        serde_json::json!("solid"),
+        "the document's stylesheet applies"
+    );
+    assert_no_script_ran(&c, "specification").await;
+    shot(&c, "specification").await;
+
+    c.goto(list_url.as_str()).await.unwrap();
+    click(&c, "a[href$='/exports/traceability.html']").await;
+    let matrix = text(&c).await;
+    assert!(
+        matrix.contains("Traceability matrix") && matrix.contains("REQ-0002"),
+        "{matrix}"
+    );
+    shot(&c, "traceability").await;
+
+    // A spreadsheet with its own column names: previewed row by row, then imported.
+    c.goto(list_url.as_str()).await.unwrap();
+    let sheet = dir.0.join("urs.csv");
+    std::fs::write(
+        &sheet,
+        "Name;Text\nArchive raw data for 10 years;The system shall keep chromatography raw data readable for at least 10 years.\nReprint labels;Analysts shall reprint a sample label with the same barcode.\n",
+    )
+    .unwrap();
+    c.find(Locator::Css("#c-file"))
+        .await
+        .unwrap()
+        .send_keys(sheet.to_str().unwrap())
+        .await
+        .unwrap();
+    c.find(Locator::Css("#c-area"))
+        .await
+        .unwrap()
+        .select_by_value("QC laboratory")
+        .await
+        .unwrap();
+    fill(&c, "#c-map", "title:Name, statement:Text").await;
+    click(&c, "form[action$='/import-csv'] button[type=submit]").await;
+    let preview = text(&c).await;
+    assert!(
+        preview.contains("Check before importing")
+            && preview.contains("Archive raw data for 10 years")
+            && preview.contains("New requirements\n2"),
+        "{preview}"
+    );
+    assert_labelled(&c, "import preview").await;
+    shot(&c, "import-preview").await;
+    click(&c, "form[action$='/import/confirm'] button[type=submit]").await;
+    let done = text(&c).await;
+    assert!(
+        done.contains("The import was applied.") && done.contains("Reprint labels"),
+        "{done}"
+    );
+}
