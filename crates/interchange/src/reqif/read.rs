@@ -5,8 +5,10 @@
 //! line and column, never an abort of the whole file.
 
 use super::model::*;
+use quick_xml::events::attributes::Attributes;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// Why a document cannot be read at all.
@@ -35,26 +37,28 @@ pub struct Read {
     pub warnings: Vec<Warning>,
 }
 
-/// A record's element as read: its name, attributes, children, text and where it is.
+/// A record's element as read: its name, attributes, children, text and where it is. Names,
+/// attributes and text borrow from the input where they can (no entity to decode): a record's
+/// tree costs few allocations.
 #[derive(Debug, Default)]
-struct Node {
-    name: String,
-    attrs: Vec<(String, String)>,
-    children: Vec<Node>,
-    text: String,
+struct Node<'i> {
+    name: &'i str,
+    attrs: Vec<(&'i str, Cow<'i, str>)>,
+    children: Vec<Node<'i>>,
+    text: Cow<'i, str>,
     /// Byte range of the whole element in the input.
     start: usize,
     end: usize,
 }
 
-impl Node {
+impl<'i> Node<'i> {
     fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_ref())
     }
-    fn child(&self, name: &str) -> Option<&Node> {
+    fn child(&self, name: &str) -> Option<&Node<'i>> {
         self.children.iter().find(|c| c.name == name)
     }
 }
@@ -124,7 +128,7 @@ fn line_col(input: &str, pos: usize) -> (u64, u64) {
 enum Ev<'i> {
     Start(BytesStart<'i>, usize),
     Empty(BytesStart<'i>, usize),
-    Text(String),
+    Text(Cow<'i, str>),
     End,
     Eof,
 }
@@ -180,10 +184,8 @@ impl<'i> Parser<'i> {
                     Ev::Empty(e, start)
                 }
                 Event::End(_) => Ev::End,
-                Event::Text(t) => {
-                    Ev::Text(t.unescape().map_err(|e| self.xml_error(e))?.into_owned())
-                }
-                Event::CData(c) => Ev::Text(String::from_utf8_lossy(&c).into_owned()),
+                Event::Text(t) => Ev::Text(self.unescaped(&t)?),
+                Event::CData(c) => Ev::Text(self.text_of(&c)),
                 Event::DocType(_) => {
                     let (line, column) = line_col(self.input, after);
                     return Err(ReadError::Dtd { line, column });
@@ -194,38 +196,78 @@ impl<'i> Parser<'i> {
         }
     }
 
-    fn attrs(
+    /// Bytes the reader took from the input, as the input's own text (the reader reads from
+    /// the input without copying, so they are in it).
+    fn in_input(&self, b: &[u8]) -> Option<&'i str> {
+        let at = (b.as_ptr() as usize).checked_sub(self.input.as_ptr() as usize)?;
+        self.input.get(at..at.checked_add(b.len())?)
+    }
+
+    /// Bytes as text: the input's own when they are in it, a copy otherwise.
+    fn text_of(&self, b: &[u8]) -> Cow<'i, str> {
+        match self.in_input(b) {
+            Some(s) => Cow::Borrowed(s),
+            None => Cow::Owned(String::from_utf8_lossy(b).into_owned()),
+        }
+    }
+
+    /// Text with its entities decoded, borrowed from the input when it has none.
+    fn unescaped(&self, b: &[u8]) -> Result<Cow<'i, str>, ReadError> {
+        match self.text_of(b) {
+            Cow::Borrowed(raw) => quick_xml::escape::unescape(raw).map_err(|e| self.xml_error(e)),
+            Cow::Owned(raw) => Ok(Cow::Owned(
+                quick_xml::escape::unescape(&raw)
+                    .map_err(|e| self.xml_error(e))?
+                    .into_owned(),
+            )),
+        }
+    }
+
+    /// An element's name (qualified, as written) and its attributes, from the text of its tag.
+    #[allow(clippy::type_complexity)]
+    fn tag(
         &self,
-        e: &BytesStart<'_>,
+        e: BytesStart<'i>,
         keep_prefix: bool,
-    ) -> Result<Vec<(String, String)>, ReadError> {
+    ) -> Result<(&'i str, Vec<(&'i str, Cow<'i, str>)>), ReadError> {
+        let name_len = e.name().as_ref().len();
+        let Some(content) = self.in_input(&e) else {
+            return Err(self.xml_error("an element the reader did not take from the input"));
+        };
+        let name = content.get(..name_len).unwrap_or(content);
         let mut out = Vec::new();
-        for a in e.attributes() {
+        for a in Attributes::new(content, name_len) {
             let a = a.map_err(|err| self.xml_error(err))?;
-            let key = if keep_prefix {
-                a.key.as_ref()
+            let key_bytes = a.key.into_inner();
+            let key_bytes = if keep_prefix {
+                key_bytes
             } else {
-                local(a.key.as_ref())
+                local(key_bytes)
             };
-            let key = String::from_utf8_lossy(key).into_owned();
-            if !is_xml_name(&key) {
+            let Some(key) = self.in_input(key_bytes) else {
+                return Err(self.xml_error("an attribute name that is not text"));
+            };
+            if !is_xml_name(key) {
                 return Err(self.xml_error(format!("{key:?} is not an attribute name")));
             }
-            let value = a
-                .unescape_value()
-                .map_err(|err| self.xml_error(err))?
-                .into_owned();
+            let value = self.unescaped(&a.value)?;
             out.push((key, value));
         }
-        Ok(out)
+        Ok((name, out))
     }
 
     /// Reads the element that `e` starts (already consumed) into a [`Node`]. The XHTML of
     /// `THE-VALUE` and `THE-ORIGINAL-VALUE` elements is kept as text: the XML it was.
-    fn node(&mut self, e: BytesStart<'i>, start: usize, empty: bool) -> Result<Node, ReadError> {
-        let name = String::from_utf8_lossy(local(e.name().as_ref())).into_owned();
+    fn node(
+        &mut self,
+        e: BytesStart<'i>,
+        start: usize,
+        empty: bool,
+    ) -> Result<Node<'i>, ReadError> {
+        let end_name = e.name().as_ref().to_vec();
         // Qualified: `xml:lang` and `xmlns:xhtml` must write back as they were.
-        let attrs = self.attrs(&e, true)?;
+        let (qname, attrs) = self.tag(e, true)?;
+        let name = qname.rsplit_once(':').map_or(qname, |(_, l)| l);
         let mut node = Node {
             name,
             attrs,
@@ -247,13 +289,13 @@ impl<'i> Parser<'i> {
         if node.name == "THE-VALUE" || node.name == "THE-ORIGINAL-VALUE" {
             let span = self
                 .reader
-                .read_to_end(e.name())
+                .read_to_end(quick_xml::name::QName(&end_name))
                 .map_err(|err| self.xml_error(err))?;
             let (a, b) = (
                 usize::try_from(span.start).unwrap_or(0),
                 usize::try_from(span.end).unwrap_or(0),
             );
-            node.text = self.input.get(a..b).unwrap_or("").trim().to_string();
+            node.text = Cow::Borrowed(self.input.get(a..b).unwrap_or("").trim());
             node.end = self.pos();
             return Ok(node);
         }
@@ -268,9 +310,15 @@ impl<'i> Parser<'i> {
                     let child = self.node(c, s, true)?;
                     node.children.push(child);
                 }
-                Ev::Text(t) => node.text.push_str(&t),
+                Ev::Text(t) => {
+                    if node.text.is_empty() {
+                        node.text = t;
+                    } else {
+                        node.text.to_mut().push_str(&t);
+                    }
+                }
                 Ev::End => break,
-                Ev::Eof => return Err(ReadError::Truncated(node.name)),
+                Ev::Eof => return Err(ReadError::Truncated(node.name.to_string())),
             }
         }
         self.depth -= 1;
@@ -285,7 +333,7 @@ impl<'i> Parser<'i> {
     fn label(n: &Node) -> String {
         match n.attr("IDENTIFIER") {
             Some(id) => format!("{} {id}", n.name),
-            None => n.name.clone(),
+            None => n.name.to_string(),
         }
     }
 
@@ -314,11 +362,17 @@ impl<'i> Parser<'i> {
         };
         let _ = start;
         let qname = String::from_utf8_lossy(root.name().as_ref()).into_owned();
+        let root_attrs: Attrs = self
+            .tag(root, true)?
+            .1
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.into_owned()))
+            .collect();
         if local(qname.as_bytes()) != b"REQ-IF" {
             return Err(ReadError::NotReqIf(qname));
         }
         let mut doc = ReqIf {
-            root_attrs: self.attrs(&root, true)?,
+            root_attrs,
             prefix: qname.split_once(':').map(|(p, _)| p.to_string()),
             ..Default::default()
         };
@@ -343,10 +397,7 @@ impl<'i> Parser<'i> {
                 }
                 Ev::Empty(e, s) => {
                     let n = self.node(e, s, true)?;
-                    if !matches!(
-                        n.name.as_str(),
-                        "CORE-CONTENT" | "TOOL-EXTENSIONS" | "THE-HEADER"
-                    ) {
+                    if !matches!(n.name, "CORE-CONTENT" | "TOOL-EXTENSIONS" | "THE-HEADER") {
                         let mut extra = std::mem::take(&mut doc.extra);
                         self.keep(&n, &mut extra, "REQ-IF");
                         doc.extra = extra;
@@ -370,7 +421,9 @@ impl<'i> Parser<'i> {
             }
             doc.header.identifier = h.attr("IDENTIFIER").unwrap_or("").to_string();
             for f in &h.children {
-                doc.header.fields.push((f.name.clone(), f.text.clone()));
+                doc.header
+                    .fields
+                    .push((f.name.to_string(), f.text.to_string()));
             }
         }
     }
@@ -415,7 +468,7 @@ impl<'i> Parser<'i> {
                 }
                 Ev::Empty(e, s) => {
                     let n = self.node(e, s, true)?;
-                    if !SECTIONS.contains(&n.name.as_str()) && n.name != "REQ-IF-CONTENT" {
+                    if !SECTIONS.contains(&n.name) && n.name != "REQ-IF-CONTENT" {
                         let mut extra = std::mem::take(&mut doc.extra);
                         self.keep(&n, &mut extra, "REQ-IF-CONTENT");
                         doc.extra = extra;
@@ -443,7 +496,7 @@ impl<'i> Parser<'i> {
                 Ev::End => return Ok(()),
                 Ev::Eof => return Err(ReadError::Truncated(section.into())),
             };
-            match (section, n.name.as_str()) {
+            match (section, n.name) {
                 ("DATATYPES", name) if name.starts_with("DATATYPE-DEFINITION-") => {
                     let d = self.datatype(&n);
                     self.known.insert(d.id.identifier.clone());
@@ -495,17 +548,17 @@ impl<'i> Parser<'i> {
         let mut id = Identity::default();
         let mut attrs = Vec::new();
         for (k, v) in &n.attrs {
-            match k.as_str() {
-                "IDENTIFIER" => id.identifier = v.clone(),
-                "LAST-CHANGE" => id.last_change = Some(v.clone()),
-                "LONG-NAME" => id.long_name = Some(v.clone()),
-                "DESC" => id.desc = Some(v.clone()),
-                _ => attrs.push((k.clone(), v.clone())),
+            match *k {
+                "IDENTIFIER" => id.identifier = v.to_string(),
+                "LAST-CHANGE" => id.last_change = Some(v.to_string()),
+                "LONG-NAME" => id.long_name = Some(v.to_string()),
+                "DESC" => id.desc = Some(v.to_string()),
+                _ => attrs.push((k.to_string(), v.to_string())),
             }
         }
         attrs.sort();
         if id.identifier.is_empty() {
-            self.warn(n.start, n.name.clone(), "has no IDENTIFIER");
+            self.warn(n.start, n.name.to_string(), "has no IDENTIFIER");
         }
         if let Some(alt) = n.child("ALTERNATIVE-ID") {
             id.alternative_id = alt
@@ -544,7 +597,7 @@ impl<'i> Parser<'i> {
             ..Default::default()
         };
         for c in &n.children {
-            match c.name.as_str() {
+            match c.name {
                 "ALTERNATIVE-ID" => {}
                 "SPECIFIED-VALUES" if d.kind == "ENUMERATION" => {
                     for v in &c.children {
@@ -565,7 +618,7 @@ impl<'i> Parser<'i> {
                         });
                     }
                 }
-                _ => self.keep(c, &mut d.extra, &n.name.clone()),
+                _ => self.keep(c, &mut d.extra, n.name),
             }
         }
         d
@@ -596,7 +649,7 @@ impl<'i> Parser<'i> {
             None => {
                 self.warn(
                     v.start,
-                    v.name.clone(),
+                    v.name.to_string(),
                     "has no DEFINITION; kept without one",
                 );
                 String::new()
@@ -605,14 +658,14 @@ impl<'i> Parser<'i> {
         let mut attrs: Attrs = v
             .attrs
             .iter()
-            .filter(|(k, _)| k != "THE-VALUE")
-            .cloned()
+            .filter(|(k, _)| *k != "THE-VALUE")
+            .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         attrs.sort();
         let content = match kind.as_str() {
             "XHTML" => Content::Xhtml {
-                value: v.child("THE-VALUE").map(|t| t.text.clone()),
-                original: v.child("THE-ORIGINAL-VALUE").map(|t| t.text.clone()),
+                value: v.child("THE-VALUE").map(|t| t.text.to_string()),
+                original: v.child("THE-ORIGINAL-VALUE").map(|t| t.text.to_string()),
             },
             "ENUMERATION" => Content::Enumeration(
                 v.child("VALUES")
@@ -637,13 +690,13 @@ impl<'i> Parser<'i> {
     fn spec_type(&mut self, n: &Node) -> SpecType {
         let (id, attrs) = self.identity(n);
         let mut t = SpecType {
-            element: n.name.clone(),
+            element: n.name.to_string(),
             id,
             attrs,
             ..Default::default()
         };
         for c in &n.children {
-            match c.name.as_str() {
+            match c.name {
                 "ALTERNATIVE-ID" => {}
                 "SPEC-ATTRIBUTES" => {
                     for a in &c.children {
@@ -662,20 +715,20 @@ impl<'i> Parser<'i> {
                             ..Default::default()
                         };
                         for ac in &a.children {
-                            match ac.name.as_str() {
+                            match ac.name {
                                 "ALTERNATIVE-ID" => {}
                                 "TYPE" => def.datatype = self.reference(a, "TYPE", "datatype"),
                                 "DEFAULT-VALUE" => {
                                     def.default_value =
                                         ac.children.first().and_then(|v| self.value(v));
                                 }
-                                _ => self.keep(ac, &mut def.extra, &a.name.clone()),
+                                _ => self.keep(ac, &mut def.extra, a.name),
                             }
                         }
                         t.attributes.push(def);
                     }
                 }
-                _ => self.keep(c, &mut t.extra, &n.name.clone()),
+                _ => self.keep(c, &mut t.extra, n.name),
             }
         }
         t
@@ -689,7 +742,7 @@ impl<'i> Parser<'i> {
             ..Default::default()
         };
         for c in &n.children {
-            match c.name.as_str() {
+            match c.name {
                 "ALTERNATIVE-ID" => {}
                 "TYPE" => o.type_ref = self.reference(n, "TYPE", "spec object type"),
                 "VALUES" => {
@@ -711,7 +764,7 @@ impl<'i> Parser<'i> {
             ..Default::default()
         };
         for c in &n.children {
-            match c.name.as_str() {
+            match c.name {
                 "ALTERNATIVE-ID" => {}
                 "TYPE" => r.type_ref = self.reference(n, "TYPE", "spec relation type"),
                 "SOURCE" => r.source = self.reference(n, "SOURCE", "spec object"),
@@ -735,7 +788,7 @@ impl<'i> Parser<'i> {
             ..Default::default()
         };
         for c in &n.children {
-            match c.name.as_str() {
+            match c.name {
                 "ALTERNATIVE-ID" => {}
                 "OBJECT" => h.object = self.reference(n, "OBJECT", "spec object"),
                 "CHILDREN" => {
@@ -762,7 +815,7 @@ impl<'i> Parser<'i> {
             ..Default::default()
         };
         for c in &n.children {
-            match c.name.as_str() {
+            match c.name {
                 "ALTERNATIVE-ID" => {}
                 "TYPE" => s.type_ref = self.reference(n, "TYPE", "specification type"),
                 "VALUES" => {
@@ -794,7 +847,7 @@ impl<'i> Parser<'i> {
             ..Default::default()
         };
         for c in &n.children {
-            match c.name.as_str() {
+            match c.name {
                 "ALTERNATIVE-ID" => {}
                 "TYPE" => g.type_ref = self.reference(n, "TYPE", "relation group type"),
                 "SOURCE-SPECIFICATION" => {
