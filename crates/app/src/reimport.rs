@@ -301,7 +301,7 @@ impl App {
                             title,
                             statement,
                             source,
-                            actor,
+                            actor.user_id,
                             now,
                         );
                         seq += 1;
@@ -400,7 +400,7 @@ impl App {
                         title,
                         statement,
                         source,
-                        actor,
+                        actor.user_id,
                         now,
                     );
                     seq += 1;

@@ -556,6 +556,113 @@ pub(crate) fn skeleton_json(doc: &mut ReqIf) -> Result<String> {
 /// row (and its JSON) in memory at once.
 const CHUNK: usize = 1000;
 
+/// What it takes to make the rows of a chunk of a document's spec objects.
+struct ChunkJob {
+    doc: std::sync::Arc<ReqIf>,
+    order: std::sync::Arc<Vec<(usize, Vec<String>)>>,
+    /// The first of the chunk's places in `order`.
+    start: usize,
+    /// The first requirement's number.
+    seq: i64,
+    opts: ImportOptions,
+    display: String,
+    member: String,
+    engagement_id: Uuid,
+    document_id: Uuid,
+    area: String,
+    actor_id: Uuid,
+    now: time::OffsetDateTime,
+}
+
+/// The rows of a chunk, with their audit drafts.
+struct Chunk {
+    requirements: Vec<Requirement>,
+    versions: Vec<Version>,
+    objects: Vec<accord_store::reqif::Object>,
+    drafts: Vec<Draft>,
+    /// The requirement each spec object (by index) became.
+    made: Vec<(usize, Uuid)>,
+    sections: usize,
+    warnings: Vec<ImportWarning>,
+}
+
+/// Makes the rows of up to [`CHUNK`] spec objects, in reading order.
+fn prepare_chunk(j: ChunkJob) -> Result<Chunk> {
+    let doc = &*j.doc;
+    let mapper = Mapper::new(doc, &j.opts, &j.display);
+    let end = (j.start + CHUNK).min(j.order.len());
+    let mut c = Chunk {
+        requirements: Vec::new(),
+        versions: Vec::new(),
+        objects: Vec::with_capacity(end - j.start),
+        drafts: Vec::new(),
+        made: Vec::new(),
+        sections: 0,
+        warnings: Vec::new(),
+    };
+    let mut seq = j.seq;
+    for (i, path) in &j.order[j.start..end] {
+        let o = &doc.spec_objects[*i];
+        let mut requirement_id = None;
+        match mapper.map(*i, path) {
+            Mapped::Section => c.sections += 1,
+            Mapped::Requirement {
+                title,
+                statement,
+                source,
+                shortened,
+            } => {
+                if shortened {
+                    c.warnings.push(ImportWarning {
+                        document: j.member.clone(),
+                        line: 0,
+                        column: 0,
+                        element: format!("SPEC-OBJECT {}", o.id.identifier),
+                        message: "the title or statement was shortened to Accord's limit; the full value is kept with the ReqIF attributes".into(),
+                    });
+                }
+                let (r, v) = new_requirement(
+                    j.engagement_id,
+                    seq,
+                    &j.area,
+                    title,
+                    statement,
+                    source,
+                    j.actor_id,
+                    j.now,
+                );
+                seq += 1;
+                let mut after = snapshot(&r);
+                after["reqif_identifier"] = serde_json::json!(o.id.identifier);
+                after["reqif_document_id"] = serde_json::json!(j.document_id);
+                c.drafts.push(Draft {
+                    at: j.now,
+                    actor_id: Some(j.actor_id),
+                    action: "requirement.import".into(),
+                    record_type: "requirement".into(),
+                    record_id: Some(r.id),
+                    before: None,
+                    after: Some(after.to_string()),
+                    reason: None,
+                });
+                requirement_id = Some(r.id);
+                c.made.push((*i, r.id));
+                c.versions.push(v);
+                c.requirements.push(r);
+            }
+        }
+        c.objects.push(accord_store::reqif::Object {
+            document_id: j.document_id,
+            identifier: o.id.identifier.clone(),
+            // The document's own order, for writing it back as it was.
+            seq: *i as i64,
+            requirement_id,
+            object: serde_json::to_string(o).map_err(|e| Error::Internal(e.to_string()))?,
+        });
+    }
+    Ok(c)
+}
+
 /// A new requirement from a spec object, with its first version.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn new_requirement(
@@ -565,7 +672,7 @@ pub(crate) fn new_requirement(
     title: String,
     statement: String,
     source: String,
-    actor: &Actor,
+    actor_id: Uuid,
     now: time::OffsetDateTime,
 ) -> (Requirement, Version) {
     let r = Requirement {
@@ -589,7 +696,7 @@ pub(crate) fn new_requirement(
         requirement_id: r.id,
         version: 1,
         snapshot: crate::requirement::snapshot_json(&r).to_string(),
-        actor_id: Some(actor.user_id),
+        actor_id: Some(actor_id),
         at: now,
     };
     (r, v)
@@ -733,12 +840,54 @@ impl App {
                 },
             )
             .await?;
-            let mapper = Mapper::new(&doc, opts, &display);
+            // Rows are made a chunk at a time off the async workers, the next chunk while
+            // this one is written: both cores work.
+            let doc = std::sync::Arc::new(doc);
+            let order = std::sync::Arc::new(reading_order(&doc));
+            let job = |start: usize, seq: i64| ChunkJob {
+                doc: doc.clone(),
+                order: order.clone(),
+                start,
+                seq,
+                opts: opts.clone(),
+                display: display.clone(),
+                member: member.clone(),
+                engagement_id,
+                document_id,
+                area: area.clone(),
+                actor_id: actor.user_id,
+                now,
+            };
+            let spawn = |j: ChunkJob| tokio::task::spawn_blocking(move || prepare_chunk(j));
+            let mut next = (!order.is_empty()).then(|| spawn(job(0, seq)));
+            let mut start = 0;
             let mut requirement_of: HashMap<&str, Uuid> = HashMap::new();
-            let mut requirements: Vec<Requirement> = Vec::new();
-            let mut versions: Vec<Version> = Vec::new();
-            let mut objects: Vec<accord_store::reqif::Object> = Vec::new();
-            let mut drafts: Vec<Draft> = Vec::new();
+            while let Some(handle) = next.take() {
+                let chunk = handle.await.map_err(|e| Error::Internal(e.to_string()))??;
+                start += chunk.objects.len();
+                seq += chunk.requirements.len() as i64;
+                if start < order.len() {
+                    next = Some(spawn(job(start, seq)));
+                }
+                accord_store::requirement::insert_many(&mut w.tx, &chunk.requirements).await?;
+                accord_store::requirement::insert_versions(&mut w.tx, &chunk.versions).await?;
+                accord_store::reqif::insert_objects(&mut w.tx, &chunk.objects).await?;
+                w.append_many(&self.key, chunk.drafts).await?;
+                if let (Some(first), Some(last)) =
+                    (chunk.requirements.first(), chunk.requirements.last())
+                {
+                    report.first_key.get_or_insert_with(|| first.key.clone());
+                    report.last_key = Some(last.key.clone());
+                }
+                report.requirements_created += chunk.requirements.len();
+                report.sections += chunk.sections;
+                report.warnings.extend(chunk.warnings);
+                for (i, id) in chunk.made {
+                    requirement_of.insert(doc.spec_objects[i].id.identifier.as_str(), id);
+                }
+                done += chunk.objects.len();
+                progress(done, total);
+            }
             let draft =
                 |action: &str, record_type: &str, id: Uuid, after: serde_json::Value| Draft {
                     at: now,
@@ -750,73 +899,7 @@ impl App {
                     after: Some(after.to_string()),
                     reason: None,
                 };
-            for (i, path) in reading_order(&doc) {
-                let o = &doc.spec_objects[i];
-                let mut requirement_id = None;
-                match mapper.map(i, &path) {
-                    Mapped::Section => report.sections += 1,
-                    Mapped::Requirement {
-                        title,
-                        statement,
-                        source,
-                        shortened,
-                    } => {
-                        if shortened {
-                            report.warnings.push(ImportWarning {
-                            document: member.clone(),
-                            line: 0,
-                            column: 0,
-                            element: format!("SPEC-OBJECT {}", o.id.identifier),
-                            message: "the title or statement was shortened to Accord's limit; the full value is kept with the ReqIF attributes".into(),
-                        });
-                        }
-                        let (r, v) = new_requirement(
-                            engagement_id,
-                            seq,
-                            &area,
-                            title,
-                            statement,
-                            source,
-                            actor,
-                            now,
-                        );
-                        seq += 1;
-                        versions.push(v);
-                        let mut after = snapshot(&r);
-                        after["reqif_identifier"] = serde_json::json!(o.id.identifier);
-                        after["reqif_document_id"] = serde_json::json!(document_id);
-                        drafts.push(draft("requirement.import", "requirement", r.id, after));
-                        report.first_key.get_or_insert_with(|| r.key.clone());
-                        report.last_key = Some(r.key.clone());
-                        report.requirements_created += 1;
-                        requirement_id = Some(r.id);
-                        requirement_of.insert(o.id.identifier.as_str(), r.id);
-                        requirements.push(r);
-                    }
-                }
-                objects.push(accord_store::reqif::Object {
-                    document_id,
-                    identifier: o.id.identifier.clone(),
-                    // The document's own order, for writing it back as it was.
-                    seq: i as i64,
-                    requirement_id,
-                    object: serde_json::to_string(o).map_err(|e| Error::Internal(e.to_string()))?,
-                });
-                done += 1;
-                if done % 512 == 0 {
-                    progress(done, total);
-                }
-                if objects.len() >= CHUNK {
-                    accord_store::requirement::insert_many(&mut w.tx, &requirements).await?;
-                    accord_store::requirement::insert_versions(&mut w.tx, &versions).await?;
-                    accord_store::reqif::insert_objects(&mut w.tx, &objects).await?;
-                    w.append_many(&self.key, std::mem::take(&mut drafts))
-                        .await?;
-                    requirements.clear();
-                    versions.clear();
-                    objects.clear();
-                }
-            }
+            let mut drafts: Vec<Draft> = Vec::new();
             // Relations between requirements become trace links (one per pair and kind).
             report.relations += doc.spec_relations.len();
             let links = relation_links(
@@ -831,9 +914,6 @@ impl App {
                 drafts.push(draft("link.create", "link", l.id, snapshot(l)));
             }
             report.links_created += links.len();
-            accord_store::requirement::insert_many(&mut w.tx, &requirements).await?;
-            accord_store::requirement::insert_versions(&mut w.tx, &versions).await?;
-            accord_store::reqif::insert_objects(&mut w.tx, &objects).await?;
             accord_store::trace::insert_links(&mut w.tx, &links).await?;
             w.append_many(&self.key, drafts).await?;
             // An archive's files are stored once, with its first document.
@@ -853,6 +933,9 @@ impl App {
                 "spec_objects": doc.spec_objects.len(), "relations": doc.spec_relations.len(),
                 "attachments": attachments.len(), "warnings": read.warnings.len(),
             });
+            // Freeing a large model takes a while: not on the way to the commit.
+            drop(requirement_of);
+            tokio::task::spawn_blocking(move || drop(doc));
             self.audit(
                 &mut w,
                 AuditEntry {

@@ -74,6 +74,7 @@ macro_rules! insert_batch {
     ($tx:expr, $table:expr, $cols:expr, $rows:expr, |$q:ident, $r:ident| $bind:expr) => {{
         let cols: &[&str] = $cols;
         let per = (30_000 / cols.len()).clamp(1, 400);
+        // Callers bind text as `&str`: borrowed, sqlx does not copy it before SQLite does.
         // SQLite looks a `$N` parameter's name up by a linear scan, so a statement with
         // thousands of them binds in quadratic time; `?` parameters bind by position.
         let positional = $tx.engine() == $crate::Engine::Sqlite;

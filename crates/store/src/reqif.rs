@@ -145,10 +145,10 @@ pub async fn insert_objects(tx: &mut Tx, rows: &[Object]) -> Result<()> {
         rows,
         |q, o| q
             .bind(o.document_id)
-            .bind(&o.identifier)
+            .bind(o.identifier.as_str())
             .bind(o.seq)
             .bind(o.requirement_id)
-            .bind(&o.object)
+            .bind(o.object.as_str())
     )
 }
 
