@@ -198,6 +198,31 @@ impl App {
         let area = check_area(&mut w.tx, engagement_id, &opts.functional_area).await?;
         let stored = accord_store::reqif::document(&mut w.tx, engagement_id, document_id).await?;
         let old_defs: Definitions = serde_json::from_str(&stored.definitions).unwrap_or_default();
+        // Titles and statements come from the attributes given, or else from those the
+        // document was imported with (or else the defaults).
+        let mut opts = opts.clone();
+        let defaults = ImportOptions::new("", "");
+        for (given, stored, default) in [
+            (
+                &mut opts.title_from,
+                &old_defs.title_from,
+                defaults.title_from,
+            ),
+            (
+                &mut opts.statement_from,
+                &old_defs.statement_from,
+                defaults.statement_from,
+            ),
+        ] {
+            if given.is_empty() {
+                *given = if stored.is_empty() {
+                    default
+                } else {
+                    stored.clone()
+                };
+            }
+        }
+        let opts = &opts;
         let old_objects: HashMap<String, (accord_store::reqif::Object, bool)> =
             accord_store::reqif::all_objects(&mut w.tx, document_id)
                 .await?
@@ -522,8 +547,12 @@ impl App {
             header_identifier: doc.header.identifier.clone(),
             title: doc.header.field("TITLE").unwrap_or("").to_string(),
             model,
-            definitions: serde_json::to_string(&Definitions::of(&doc))
-                .map_err(|e| Error::Internal(e.to_string()))?,
+            definitions: serde_json::to_string(&Definitions {
+                title_from: opts.title_from.clone(),
+                statement_from: opts.statement_from.clone(),
+                ..Definitions::of(&doc)
+            })
+            .map_err(|e| Error::Internal(e.to_string()))?,
             ..stored.clone()
         };
         accord_store::reqif::update_document(&mut w.tx, &updated_doc).await?;

@@ -85,7 +85,12 @@ pub struct DocumentView {
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Definitions {
     pub(crate) attributes: HashMap<String, (String, String)>,
-    enum_values: HashMap<String, String>,
+    pub(crate) enum_values: HashMap<String, String>,
+    /// The attributes the title and statement were taken from, for a later re-import.
+    #[serde(default)]
+    pub(crate) title_from: Vec<String>,
+    #[serde(default)]
+    pub(crate) statement_from: Vec<String>,
 }
 
 impl Definitions {
@@ -116,6 +121,8 @@ impl Definitions {
                     )
                 })
                 .collect(),
+            title_from: Vec::new(),
+            statement_from: Vec::new(),
         }
     }
 }
@@ -823,8 +830,12 @@ impl App {
             };
             let model = skeleton_json(&mut doc)?;
             let title = doc.header.field("TITLE").unwrap_or("").to_string();
-            let definitions = serde_json::to_string(&Definitions::of(&doc))
-                .map_err(|e| Error::Internal(e.to_string()))?;
+            let definitions = serde_json::to_string(&Definitions {
+                title_from: opts.title_from.clone(),
+                statement_from: opts.statement_from.clone(),
+                ..Definitions::of(&doc)
+            })
+            .map_err(|e| Error::Internal(e.to_string()))?;
             accord_store::reqif::insert_document(
                 &mut w.tx,
                 &accord_store::reqif::Document {

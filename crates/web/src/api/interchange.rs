@@ -127,9 +127,11 @@ async fn import_reqif(
 pub struct ReimportParams {
     /// The functional area of requirements the newer file adds (required).
     pub functional_area: Option<String>,
-    /// Attribute LONG-NAMEs for the title, as for an import.
+    /// Attribute LONG-NAMEs for the title, as for an import (default: those the document was
+    /// imported with).
     pub title_from: Option<String>,
-    /// Attribute LONG-NAMEs for the statement, as for an import.
+    /// Attribute LONG-NAMEs for the statement, as for an import (default: those the document
+    /// was imported with).
     pub statement_from: Option<String>,
     /// The `file_sha256` of the preview being confirmed. Without it, nothing is written.
     pub confirm: Option<String>,
@@ -160,8 +162,9 @@ async fn reimport_reqif(
     };
     let mut opts = ImportOptions::new("", p.functional_area.as_deref().unwrap_or(""));
     opts.max_inflated = (s.web.max_import_bytes as u64).saturating_mul(4);
-    opts.title_from = list(p.title_from, opts.title_from);
-    opts.statement_from = list(p.statement_from, opts.statement_from);
+    // Not given: as the document was imported.
+    opts.title_from = list(p.title_from, Vec::new());
+    opts.statement_from = list(p.statement_from, Vec::new());
     match s
         .app
         .reimport_reqif(&a, eid, id, &bytes, &opts, p.confirm.as_deref())

@@ -896,6 +896,9 @@ async fn import_reqif(
     {
         let mut opts = accord_app::reqif::ImportOptions::new(name, &field("functional_area"));
         opts.max_inflated = (s.web.max_import_bytes as u64).saturating_mul(4);
+        // Titles and statements from the attributes the document was imported with.
+        opts.title_from.clear();
+        opts.statement_from.clear();
         let preview = s
             .app
             .reimport_reqif(&u.session.actor, eid, document_id, bytes, &opts, None)
@@ -1152,6 +1155,8 @@ async fn confirm_import(
         };
         let mut opts = accord_app::reqif::ImportOptions::new("", &form.functional_area);
         opts.max_inflated = (s.web.max_import_bytes as u64).saturating_mul(4);
+        opts.title_from.clear();
+        opts.statement_from.clear();
         s.app
             .reimport_reqif(
                 &session.actor,

@@ -585,3 +585,28 @@ backend_tests! {
         assert!(r.text.contains("line 2, column title"), "{}", r.text);
     }
 }
+
+backend_tests! {
+    async fn a_reimport_takes_titles_from_the_attributes_the_document_was_imported_with(db: TestDb) {
+        let t = TestApp::new(db).await;
+        let (w, tok) = setup(&t).await;
+        let eid = w.engagement;
+        // Imported with the title from ReqIF.Text.
+        let v1 = doc_of(&[("a", "LAB-7", "Print labels")], &[]);
+        let r = upload(&t, &tok, eid, "functional_area=QC%20laboratory&name=urs.reqif&title_from=ReqIF.Text", v1.into_bytes()).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let doc = r.body["document_ids"][0].as_str().unwrap().to_string();
+        // The newer export renames the foreign name only; no title_from given this time.
+        let v2 = doc_of(&[("a", "LAB-8", "Print labels")], &[]);
+        let p = t.send(Request::builder().method(Method::POST)
+            .uri(format!("/api/v1/engagements/{eid}/imports/reqif/{doc}?functional_area=QC%20laboratory"))
+            .header("authorization", format!("Bearer {tok}"))
+            .body(Body::from(v2)).unwrap()).await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+        let c = &p.body["changed"][0];
+        assert_eq!(c["title"], "Print labels", "{}", p.text);
+        assert_eq!(c["changes"], serde_json::json!(["ReqIF.Name"]), "the title did not change: {}", p.text);
+        assert_eq!(c["edited_in_accord"], false);
+        assert_eq!(p.body["requirements_updated"], 0);
+    }
+}
