@@ -21,8 +21,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// The fields a column can fill.
-pub const CSV_FIELDS: [&str; 6] = [
+pub const CSV_FIELDS: [&str; 7] = [
     "key",
+    "version",
     "title",
     "statement",
     "rationale",
@@ -46,8 +47,11 @@ pub struct CsvRow {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CsvImportReport {
-    /// The SHA-256 of the file compared; send it back as `confirm` to apply this comparison.
+    /// The SHA-256 of the file compared.
     pub file_sha256: String,
+    /// Send this back as `confirm`, with the same file, to apply the comparison; refused (409)
+    /// if the file, the options or anything in the engagement changed since the preview.
+    pub confirm: String,
     /// False for a preview: nothing was written.
     pub applied: bool,
     /// Which column fills which field: (field, column).
@@ -138,16 +142,6 @@ impl App {
             load_visible(&mut tx, actor, engagement_id).await?;
         }
         let file_sha256 = hex::encode(Sha256::digest(bytes));
-        if let Some(c) = confirm {
-            if !c.eq_ignore_ascii_case(&file_sha256) {
-                return Err(Error::Refused {
-                    detail: format!(
-                        "this file (SHA-256 {file_sha256}) is not the one previewed ({c}): preview it before confirming"
-                    ),
-                    unmet: Vec::new(),
-                });
-            }
-        }
         let table = csv_in::read(bytes).map_err(|e| Error::invalid("file", e.to_string()))?;
         let map = mapping(&table.headers, columns)?;
         let (mut w, _) = self.write_engagement(actor, engagement_id).await?;
@@ -164,6 +158,7 @@ impl App {
         let mut errors: Vec<FieldError> = Vec::new();
         let mut report = CsvImportReport {
             file_sha256,
+            confirm: String::new(),
             applied: false,
             columns: {
                 let mut c: Vec<(String, String)> = map
@@ -227,12 +222,20 @@ impl App {
             let statement = text("statement", 10_000, true);
             let rationale = text("rationale", 5_000, false);
             let source = text("source", 500, false);
-            let area = cell("functional_area")
-                .map(str::trim)
-                .filter(|a| !a.is_empty())
-                .unwrap_or(default_area)
-                .to_string();
-            if !known_areas.contains(&area) {
+            let current = key.and_then(|k| existing.get(k));
+            // A row's area: its cell; else, for a new requirement, the import's; else (an
+            // update) the requirement's own.
+            let area = match (
+                cell("functional_area")
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty()),
+                current,
+            ) {
+                (Some(a), _) => a.to_string(),
+                (None, Some(r)) => r.functional_area.clone(),
+                (None, None) => default_area.to_string(),
+            };
+            if !known_areas.contains(&area) && current.is_none_or(|r| r.functional_area != area) {
                 let mut known: Vec<&String> = known_areas.iter().collect();
                 known.sort();
                 bad(
@@ -251,6 +254,24 @@ impl App {
                         )
                     },
                 );
+            }
+            // A version column (Accord's export has one): the row must be of the version
+            // Accord holds, or the file would undo what changed since it was exported.
+            if let (Some(v), Some(r)) = (
+                cell("version").map(str::trim).filter(|v| !v.is_empty()),
+                current,
+            ) {
+                match v.parse::<i64>() {
+                    Ok(v) if v == r.version => {}
+                    Ok(v) => bad(
+                        "version",
+                        format!(
+                            "{} is at version {} in Accord and the file has version {v}: it changed since the file was made; export it again and redo the edit",
+                            r.key, r.version
+                        ),
+                    ),
+                    Err(_) => bad("version", format!("\"{v}\" is not a version number")),
+                }
             }
             if let Some(k) = key {
                 if !keys_seen.insert(k.to_string()) {
@@ -370,8 +391,22 @@ impl App {
             errors.truncate(50);
             return Err(Error::Validation(errors));
         }
-        if confirm.is_none() {
-            return Ok(report);
+        report.confirm = crate::reimport::confirm_token(
+            w.head(),
+            &serde_json::json!([
+                report.file_sha256,
+                report.columns,
+                default_area,
+                report.rows,
+            ]),
+        );
+        match confirm {
+            // A preview writes nothing.
+            None => return Ok(report),
+            Some(c) if !c.eq_ignore_ascii_case(&report.confirm) => {
+                return Err(crate::reimport::stale_preview());
+            }
+            Some(_) => {}
         }
         accord_store::requirement::insert_many(&mut w.tx, &created).await?;
         for (r, expected) in &updated {

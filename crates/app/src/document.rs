@@ -102,7 +102,11 @@ pub struct SpecTerm {
 }
 
 /// The hash of what a specification shows of its requirements and links.
-fn content_hash(reqs: &[Requirement], links: &[accord_store::trace::Link]) -> String {
+fn content_hash<'a>(
+    reqs: &[Requirement],
+    links: &[accord_store::trace::Link],
+    shown: impl IntoIterator<Item = &'a str>,
+) -> String {
     let mut h = Sha256::new();
     let mut field = |s: &str| {
         h.update((s.len() as u64).to_be_bytes());
@@ -131,6 +135,11 @@ fn content_hash(reqs: &[Requirement], links: &[accord_store::trace::Link]) -> St
     ls.sort_unstable();
     for l in &ls {
         field(l);
+    }
+    // And the rest the document prints: the source tools' attributes and formatting, the
+    // glossary.
+    for s in shown {
+        field(s);
     }
     format!("sha256:{}", hex::encode(h.finalize()))
 }
@@ -167,18 +176,37 @@ impl App {
                     )
                 })
                 .collect();
-            let mut origins: HashMap<Uuid, Vec<OriginValue>> = HashMap::new();
+            let mut origins: HashMap<Uuid, (Vec<OriginValue>, Option<OriginValue>)> =
+                HashMap::new();
+            let defaults = crate::reqif::ImportOptions::new("", "");
             for (rid, object, doc) in
                 accord_store::reqif::objects_of_engagement(&mut tx, eid).await?
             {
                 let o: SpecObject =
                     serde_json::from_str(&object).map_err(|e| Error::Internal(e.to_string()))?;
                 let empty = Definitions::default();
-                origins.insert(rid, origin_values(&o, defs.get(&doc).unwrap_or(&empty)));
+                let d = defs.get(&doc).unwrap_or(&empty);
+                // The attributes the title and statement came from are the requirement's own
+                // title and statement now (edited since, perhaps): not shown twice.
+                let sources: Vec<&String> = [
+                    (&d.title_from, &defaults.title_from),
+                    (&d.statement_from, &defaults.statement_from),
+                ]
+                .into_iter()
+                .flat_map(|(kept, default)| if kept.is_empty() { default } else { kept })
+                .collect();
+                let mut values = origin_values(&o, d);
+                // The rich form of the statement stays aside, for printing it as formatted.
+                let rich = values
+                    .iter()
+                    .find(|v| v.html.is_some() && sources.contains(&&v.name))
+                    .cloned();
+                values.retain(|v| !sources.contains(&&v.name));
+                origins.insert(rid, (values, rich));
             }
             (view, reqs, links, names, origins)
         };
-        let glossary = self
+        let glossary: Vec<SpecTerm> = self
             .glossary(actor, eid)
             .await?
             .into_iter()
@@ -189,7 +217,6 @@ impl App {
             })
             .collect();
         let signatures = self.list_signatures(actor, eid, None).await?;
-        let hash = content_hash(&reqs, &links);
         let key: HashMap<Uuid, &str> = reqs.iter().map(|r| (r.id, r.key.as_str())).collect();
         let mut out_links: HashMap<(Uuid, &str), Vec<String>> = HashMap::new();
         let mut verified_by: HashMap<Uuid, Vec<String>> = HashMap::new();
@@ -213,7 +240,7 @@ impl App {
             by_area.entry(&r.functional_area).or_default().push(r);
         }
         let mut origins = origins;
-        let sections = by_area
+        let sections: Vec<SpecSection> = by_area
             .into_iter()
             .enumerate()
             .map(|(i, (area, rs))| SpecSection {
@@ -223,15 +250,12 @@ impl App {
                     .into_iter()
                     .enumerate()
                     .map(|(j, r)| {
-                        let mut attributes = origins.remove(&r.id).unwrap_or_default();
+                        let (attributes, rich) = origins.remove(&r.id).unwrap_or_default();
                         // The statement as formatted at the source, while it still says what
                         // the requirement says.
-                        let rich = attributes
-                            .iter()
-                            .position(|v| v.html.is_some() && v.text.trim() == r.statement)
-                            .map(|i| attributes.remove(i))
+                        let rich = rich
+                            .filter(|v| v.text.trim() == r.statement)
                             .and_then(|v| v.html);
-                        attributes.retain(|v| v.text.trim() != r.title || v.text.is_empty());
                         let sorted = |mut v: Vec<String>| {
                             v.sort_unstable();
                             v
@@ -274,7 +298,24 @@ impl App {
             engagement,
             generated_at: self.now(),
             baseline: None,
-            content_hash: hash,
+            content_hash: content_hash(
+                &reqs,
+                &links,
+                sections
+                    .iter()
+                    .flat_map(|s: &SpecSection| &s.requirements)
+                    .flat_map(|r| {
+                        r.attributes
+                            .iter()
+                            .flat_map(|v| [v.name.as_str(), v.datatype.as_str(), v.text.as_str()])
+                            .chain(r.rich_statement.as_deref())
+                    })
+                    .chain(glossary.iter().flat_map(|g: &SpecTerm| {
+                        [g.term.as_str(), g.definition.as_str()]
+                            .into_iter()
+                            .chain(g.synonyms.iter().map(String::as_str))
+                    })),
+            ),
             requirement_count: reqs.len(),
             sections,
             glossary,
@@ -311,15 +352,19 @@ mod tests {
 
     #[test]
     fn the_hash_follows_the_content_and_nothing_else() {
-        let a = content_hash(&[req("a")], &[]);
-        assert_eq!(a, content_hash(&[req("a")], &[]));
-        assert_ne!(a, content_hash(&[req("b")], &[]));
+        let a = content_hash(&[req("a")], &[], []);
+        assert_eq!(a, content_hash(&[req("a")], &[], []));
+        assert_ne!(a, content_hash(&[req("b")], &[], []));
+        assert_ne!(
+            a,
+            content_hash(&[req("a")], &[], ["GxP risk", "STRING", "High"])
+        );
         // Fields are delimited: moving a character from one field to the next changes the hash.
         let mut x = req("ab");
         x.statement = "c".into();
         let mut y = req("a");
         y.statement = "bc".into();
-        assert_ne!(content_hash(&[x], &[]), content_hash(&[y], &[]));
+        assert_ne!(content_hash(&[x], &[], []), content_hash(&[y], &[], []));
         assert!(a.starts_with("sha256:") && a.len() == 7 + 64);
     }
 }

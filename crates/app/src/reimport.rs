@@ -33,16 +33,22 @@ pub struct ObjectChange {
     pub title: String,
     /// What differs: `title`, `statement`, and the names of other attributes that changed.
     pub changes: Vec<String>,
-    /// The requirement's title or statement was edited in Accord since the import: the newer
-    /// file's words replace that edit (the edit stays in the requirement's history).
+    /// The requirement's title or statement was edited in Accord since the document was last
+    /// imported. A field the newer file also changes takes the file's words (the edit stays in
+    /// the requirement's history); a field it does not change keeps Accord's.
     pub edited_in_accord: bool,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReimportReport {
     pub document_id: Uuid,
-    /// The SHA-256 of the file compared; send it back as `confirm` to apply this comparison.
+    /// The SHA-256 of the file compared.
     pub file_sha256: String,
+    /// Send this back as `confirm`, with the same file, to apply the comparison. It covers the
+    /// file, the options and what the comparison found, and the engagement's audit trail as it
+    /// stood: if anything in the engagement changed since the preview, the confirmation is
+    /// refused (409) and the file must be previewed again.
+    pub confirm: String,
     /// False for a preview: nothing was written.
     pub applied: bool,
     pub added: Vec<ObjectChange>,
@@ -120,6 +126,24 @@ fn bumped(r: &Requirement, next: &Requirement, actor: &Actor, reason: String) ->
     )
 }
 
+/// What a confirmation must send back: the hash of the engagement's audit head (it moves with
+/// every change to the engagement) and of what the preview showed.
+pub(crate) fn confirm_token(head: (i64, [u8; 32]), preview: &serde_json::Value) -> String {
+    let mut h = Sha256::new();
+    h.update(head.0.to_be_bytes());
+    h.update(head.1);
+    h.update(preview.to_string().as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// A confirmation that does not match what would be done now.
+pub(crate) fn stale_preview() -> Error {
+    Error::Refused {
+        detail: "the file is not the one previewed, or the engagement changed since the preview: preview it again before confirming".into(),
+        unmet: Vec::new(),
+    }
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -142,16 +166,6 @@ impl App {
             accord_store::reqif::document(&mut tx, engagement_id, document_id).await?;
         }
         let file_sha256 = sha256_hex(bytes);
-        if let Some(c) = confirm {
-            if !c.eq_ignore_ascii_case(&file_sha256) {
-                return Err(Error::Refused {
-                    detail: format!(
-                        "this file (SHA-256 {file_sha256}) is not the one previewed ({c}): preview it before confirming"
-                    ),
-                    unmet: Vec::new(),
-                });
-            }
-        }
         let data = bytes.to_vec();
         let max_inflated = opts.max_inflated;
         let (mut parsed, attachments) =
@@ -202,6 +216,18 @@ impl App {
         // document was imported with (or else the defaults).
         let mut opts = opts.clone();
         let defaults = ImportOptions::new("", "");
+        // The document as last imported is read as it was then.
+        let mut old_opts = opts.clone();
+        old_opts.title_from = if old_defs.title_from.is_empty() {
+            defaults.title_from.clone()
+        } else {
+            old_defs.title_from.clone()
+        };
+        old_opts.statement_from = if old_defs.statement_from.is_empty() {
+            defaults.statement_from.clone()
+        } else {
+            old_defs.statement_from.clone()
+        };
         for (given, stored, default) in [
             (
                 &mut opts.title_from,
@@ -239,7 +265,7 @@ impl App {
         let old_doc: ReqIf = serde_json::from_str(&stored.model).unwrap_or_default();
         let display = stored.name.clone();
         let mapper = Mapper::new(&doc, opts, &display);
-        let old_mapper = Mapper::new(&old_doc, opts, &display);
+        let old_mapper = Mapper::new(&old_doc, &old_opts, &display);
         // Edited in Accord: its title or statement is not what the spec object, as last
         // imported, gives.
         let edited = |r: &Requirement, before: &SpecObject| match old_mapper.map_object(before, &[])
@@ -252,6 +278,7 @@ impl App {
         let mut report = ReimportReport {
             document_id,
             file_sha256,
+            confirm: String::new(),
             applied: false,
             added: Vec::new(),
             changed: Vec::new(),
@@ -303,12 +330,12 @@ impl App {
                     message: "the title or statement was shortened to Accord's limit; the full value is kept with the ReqIF attributes".into(),
                 });
             }
-            let old = old_objects
-                .get(&o.id.identifier)
-                .filter(|(_, removed)| !removed)
-                .map(|(o, _)| o);
+            let (old, was_removed) = match old_objects.get(&o.id.identifier) {
+                Some((o, removed)) => (Some(o), *removed),
+                None => (None, false),
+            };
             let Some(old) = old else {
-                // New to the document (or back after a removal): a new requirement.
+                // New to the document: a new requirement.
                 let mut requirement_id = None;
                 let mut key = None;
                 let title = match mapped {
@@ -364,7 +391,7 @@ impl App {
             if let Some(id) = old.requirement_id {
                 requirement_of.insert(o.id.identifier.clone(), id);
             }
-            if old.object == json {
+            if old.object == json && !was_removed {
                 report.unchanged += 1;
                 if old.seq != i as i64 {
                     // Moved in the document: the same object, in its new place.
@@ -378,6 +405,16 @@ impl App {
             let before: SpecObject =
                 serde_json::from_str(&old.object).map_err(|e| Error::Internal(e.to_string()))?;
             let mut changes = changed_attributes(&before, o, &old_defs);
+            if was_removed {
+                // Back in the document after a newer export had dropped it.
+                changes.push("back in the document".into());
+            }
+            let (old_title, old_statement) = match old_mapper.map_object(&before, &[]) {
+                Mapped::Requirement {
+                    title, statement, ..
+                } => (Some(title), Some(statement)),
+                Mapped::Section => (None, None),
+            };
             let current = old.requirement_id.and_then(|id| requirements.get(&id));
             let mut title_now = o.id.long_name.clone().unwrap_or_default();
             let mut requirement_id = old.requirement_id;
@@ -390,15 +427,23 @@ impl App {
                 ) => {
                     title_now = title.clone();
                     let mut next = r.clone();
-                    if r.title != title {
+                    // A field the newer file changed takes its words; one it did not change
+                    // keeps Accord's (edited there since, perhaps).
+                    if old_title.as_deref() != Some(title.as_str()) && r.title != title {
                         changes.push("title".into());
                         next.title = title;
                     }
-                    if r.statement != statement {
+                    if old_statement.as_deref() != Some(statement.as_str())
+                        && r.statement != statement
+                    {
                         changes.push("statement".into());
                         next.statement = statement;
                     }
-                    if next.title != r.title || next.statement != r.statement {
+                    if was_removed && r.status == "retired" {
+                        changes.push("status".into());
+                        next.status = "draft".into();
+                    }
+                    if next != *r {
                         next.version = r.version + 1;
                         next.updated_at = now;
                         let (v, d) =
@@ -442,6 +487,16 @@ impl App {
                 (Mapped::Section, r) => {
                     if let Some(r) = r {
                         title_now = r.title.clone();
+                        report.warnings.push(ImportWarning {
+                            document: member.clone(),
+                            line: 0,
+                            column: 0,
+                            element: format!("SPEC-OBJECT {}", o.id.identifier),
+                            message: format!(
+                                "is a section heading in the newer file; {} stays as it is",
+                                r.key
+                            ),
+                        });
                     }
                 }
             }
@@ -525,10 +580,27 @@ impl App {
         report.requirements_updated = updated.len();
         report.requirements_retired = retire.len();
         report.links_created = links.len();
-        if confirm.is_none() {
+        report.confirm = confirm_token(
+            w.head(),
+            &serde_json::json!([
+                report.file_sha256,
+                document_id,
+                opts.functional_area,
+                opts.title_from,
+                opts.statement_from,
+                report.added,
+                report.changed,
+                report.unchanged,
+                report.removed,
+            ]),
+        );
+        match confirm {
             // A preview writes nothing.
-            drop(w);
-            return Ok(report);
+            None => return Ok(report),
+            Some(c) if !c.eq_ignore_ascii_case(&report.confirm) => {
+                return Err(stale_preview());
+            }
+            Some(_) => {}
         }
         accord_store::requirement::insert_many(&mut w.tx, &created).await?;
         for (r, expected) in updated.iter().chain(retire.iter()) {

@@ -1091,12 +1091,17 @@ impl App {
         Ok((e.key, accord_interchange::csv_out::write(&header, &rows)))
     }
 
-    /// The traceability matrix as CSV: each requirement with what it links to, by kind, and
-    /// what verifies it.
+    /// The traceability matrix as CSV: each requirement (not the retired ones) with what it
+    /// links to, by kind, and what verifies it.
     pub async fn traceability_csv(&self, actor: &Actor, eid: Uuid) -> Result<(String, Vec<u8>)> {
         let mut tx = self.store.read().await?;
         let e = load_visible(&mut tx, actor, eid).await?;
-        let reqs = accord_store::requirement::all(&mut tx, eid).await?;
+        // As the HTML matrix: retired requirements are no longer traced.
+        let reqs: Vec<Requirement> = accord_store::requirement::all(&mut tx, eid)
+            .await?
+            .into_iter()
+            .filter(|r| r.status != "retired")
+            .collect();
         let links = accord_store::trace::links(&mut tx, eid, None).await?;
         let key: HashMap<Uuid, &str> = reqs.iter().map(|r| (r.id, r.key.as_str())).collect();
         let kinds = crate::trace::LINK_KINDS;

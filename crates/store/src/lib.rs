@@ -367,6 +367,12 @@ impl WriteTx {
         self.chain_id
     }
 
+    /// The chain's last event (its number and hash): it moves with every change to the chain's
+    /// records.
+    pub fn head(&self) -> (i64, [u8; 32]) {
+        (self.head.seq, self.head.hash)
+    }
+
     /// Appends one audit event to the locked chain and returns it.
     pub async fn append(
         &mut self,

@@ -24,6 +24,8 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
         b.rm_tags(["img"]);
         b.link_rel(Some("noopener noreferrer"));
         b.url_schemes(HashSet::from(["http", "https", "mailto"]));
+        // A relative link points into the archive, which a page cannot reach.
+        b.url_relative(ammonia::UrlRelative::Deny);
         b
     })
 }
@@ -50,12 +52,45 @@ fn open_tag(out: &mut String, e: &BytesStart) {
     out.push('>');
 }
 
+fn is_figure(e: &BytesStart) -> bool {
+    matches!(local(e.name().as_ref()), b"object" | b"img")
+}
+
+/// What a picture or an object is called: its file's name, else its type.
+fn figure_name(e: &BytesStart) -> String {
+    let attr = |n: &[u8]| {
+        e.attributes()
+            .flatten()
+            .find(|a| local(a.key.as_ref()) == n)
+            .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
+    };
+    attr(b"data")
+        .or_else(|| attr(b"src"))
+        .map(|p| p.rsplit('/').next().unwrap_or("").to_string())
+        .filter(|n| !n.is_empty())
+        .or_else(|| attr(b"type"))
+        .unwrap_or_else(|| "figure".into())
+}
+
 /// Safe HTML for an XHTML fragment; a fragment that is not well-formed comes out as its text.
 pub fn xhtml_to_html(xhtml: &str) -> String {
     let mut r = Reader::from_str(xhtml);
     let mut html = String::with_capacity(xhtml.len());
     loop {
         match r.read_event() {
+            // Pictures and objects are not shown: a marker says what was there.
+            Ok(Event::Empty(e)) if is_figure(&e) => {
+                html.push_str(&escape(format!("[{}]", figure_name(&e)).as_str()));
+            }
+            Ok(Event::Start(e)) if is_figure(&e) => {
+                html.push_str(&escape(format!("[{}]", figure_name(&e)).as_str()));
+                let name = e.name().as_ref().to_vec();
+                // Its fallback content goes with it.
+                if r.read_to_end(quick_xml::name::QName(&name)).is_err() {
+                    html = escape(xhtml).into_owned();
+                    break;
+                }
+            }
             Ok(Event::Start(e)) => open_tag(&mut html, &e),
             Ok(Event::Empty(e)) => {
                 open_tag(&mut html, &e);
@@ -116,6 +151,15 @@ mod tests {
         assert!(
             h.contains(r#"<a href="https://example.org/" rel="noopener noreferrer">c</a>"#),
             "{h}"
+        );
+    }
+
+    #[test]
+    fn pictures_and_objects_leave_a_marker_and_relative_links_go() {
+        let x = r#"<xhtml:div xmlns:xhtml="http://www.w3.org/1999/xhtml">See <xhtml:object data="files/flow.png" type="image/png"><xhtml:object data="files/flow.ole">flow</xhtml:object></xhtml:object> and <xhtml:img src="files/b.png"/> in <xhtml:a href="files/x.pdf">x</xhtml:a>.</xhtml:div>"#;
+        assert_eq!(
+            xhtml_to_html(x),
+            "<div>See [flow.png] and [b.png] in <a rel=\"noopener noreferrer\">x</a>.</div>"
         );
     }
 

@@ -987,6 +987,7 @@ struct PreviewPage {
     reqif: Option<ReimportReport>,
     csv: Option<CsvImportReport>,
     sha256: String,
+    token: String,
     kind: &'static str,
     document_id: String,
     functional_area: String,
@@ -1028,14 +1029,18 @@ async fn preview_page(
         &format!("/engagements/{eid}/requirements"),
         "requirements",
     );
-    let (reqif, csv, sha256, kind, document_id) = match preview {
+    let (reqif, csv, sha256, token, kind, document_id) = match preview {
         Preview::Reqif(r) => {
-            let (sha, doc) = (r.file_sha256.clone(), r.document_id.to_string());
-            (Some(r), None, sha, "reqif", doc)
+            let (sha, token, doc) = (
+                r.file_sha256.clone(),
+                r.confirm.clone(),
+                r.document_id.to_string(),
+            );
+            (Some(r), None, sha, token, "reqif", doc)
         }
         Preview::Csv(r) => {
-            let sha = r.file_sha256.clone();
-            (None, Some(r), sha, "csv", String::new())
+            let (sha, token) = (r.file_sha256.clone(), r.confirm.clone());
+            (None, Some(r), sha, token, "csv", String::new())
         }
     };
     render(
@@ -1048,6 +1053,7 @@ async fn preview_page(
             reqif,
             csv,
             sha256,
+            token,
             kind,
             document_id,
             functional_area: functional_area.to_string(),
@@ -1110,6 +1116,7 @@ async fn import_csv(
 struct ConfirmForm {
     kind: String,
     sha256: String,
+    confirm: String,
     #[serde(default)]
     document_id: String,
     #[serde(default)]
@@ -1145,12 +1152,13 @@ async fn confirm_import(
                 &bytes,
                 &columns,
                 &form.functional_area,
-                Some(&form.sha256),
+                Some(&form.confirm),
             )
             .await
             .map(|r| r.created + r.updated)
     } else {
         let Ok(document_id) = form.document_id.parse::<Uuid>() else {
+            s.uploads.hold(session.actor.user_id, &form.sha256, bytes);
             return error_page(t, session.base("/engagements"), &Error::NotFound);
         };
         let mut opts = accord_app::reqif::ImportOptions::new("", &form.functional_area);
@@ -1164,7 +1172,7 @@ async fn confirm_import(
                 document_id,
                 &bytes,
                 &opts,
-                Some(&form.sha256),
+                Some(&form.confirm),
             )
             .await
             .map(|r| r.requirements_created + r.requirements_updated + r.requirements_retired)

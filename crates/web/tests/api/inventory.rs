@@ -233,7 +233,7 @@ backend_tests! {
                     let preview = send(uri.clone()).await;
                     assert_eq!(preview.status, StatusCode::OK, "{}", preview.text);
                     assert_eq!(t.audit_count().await, before, "a preview writes nothing");
-                    let r = send(format!("{uri}&confirm={}", preview.body["file_sha256"].as_str().unwrap())).await;
+                    let r = send(format!("{uri}&confirm={}", preview.body["confirm"].as_str().unwrap())).await;
                     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
                     assert_eq!(t.audit_count().await - before, 2, "{route}: one changed requirement and its document");
                     continue;
@@ -249,7 +249,7 @@ backend_tests! {
                     let preview = send(uri.clone()).await;
                     assert_eq!(preview.status, StatusCode::OK, "{}", preview.text);
                     assert_eq!(t.audit_count().await, before, "a preview writes nothing");
-                    let r = send(format!("{uri}&confirm={}", preview.body["file_sha256"].as_str().unwrap())).await;
+                    let r = send(format!("{uri}&confirm={}", preview.body["confirm"].as_str().unwrap())).await;
                     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
                     assert_eq!(t.audit_count().await - before, 2, "{route}: one created requirement and the file");
                     continue;

@@ -383,6 +383,10 @@ backend_tests! {
         let (c_id, c_version) = key_of(&list.body, "Print labels");
         let r = t.call(Method::PATCH, &format!("/api/v1/engagements/{eid}/requirements/{c_id}"), Some(&tok), Some(serde_json::json!({"title": "Print sample labels"})), &[("if-match", &format!("\"{c_version}\""))]).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        // And retitles "Flag OOS", whose title the newer file leaves as it was.
+        let (b_id, b_version) = key_of(&list.body, "Flag OOS");
+        let r = t.call(Method::PATCH, &format!("/api/v1/engagements/{eid}/requirements/{b_id}"), Some(&tok), Some(serde_json::json!({"title": "Flag OOS results"})), &[("if-match", &format!("\"{b_version}\""))]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 
         // The tool's newer export: a the same, b reworded, c retitled, d gone, e new, b → e.
         let v2 = doc_of(&[("a", "Log samples", "Log every sample."), ("b", "Flag OOS", "Flag OOS results and block release."), ("c", "Print barcode labels", "Print a label."), ("e", "Sign results", "Sign results electronically.")], &[("a", "b"), ("b", "e")]);
@@ -405,7 +409,7 @@ backend_tests! {
         assert_eq!((keys_of(&b["added"]), keys_of(&b["changed"]), b["unchanged"].as_u64(), keys_of(&b["removed"])),
             (vec!["e".to_string()], vec!["b".to_string(), "c".to_string()], Some(1), vec!["d".to_string()]), "{}", p.text);
         let changed_b = &b["changed"][0];
-        assert!(changed_b["changes"].as_array().unwrap().iter().any(|c| c == "statement"), "{changed_b}");
+        assert_eq!(changed_b["changes"], serde_json::json!(["ReqIF.Text", "statement"]), "the file changed b's statement, not its title: {changed_b}");
         assert_eq!(b["changed"][1]["edited_in_accord"], true, "the preview warns that c's edit will be replaced");
         assert_eq!((b["requirements_created"].as_u64(), b["requirements_updated"].as_u64(), b["requirements_retired"].as_u64(), b["links_created"].as_u64()), (Some(1), Some(2), Some(1), Some(1)));
         // The preview wrote nothing.
@@ -415,7 +419,7 @@ backend_tests! {
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
         assert_eq!(t.audit_count().await, audit_before);
         // Confirmed with the preview's hash: applied as previewed.
-        let sha = b["file_sha256"].as_str().unwrap().to_string();
+        let sha = b["confirm"].as_str().unwrap().to_string();
         let r = send(format!("{path}&confirm={sha}"), v2.clone()).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(r.body["applied"], true);
@@ -424,8 +428,9 @@ backend_tests! {
         let list = t.get(&format!("/api/v1/engagements/{eid}/requirements?limit=500"), &tok).await;
         assert_eq!(list.body["items"].as_array().unwrap().len(), count_before + 1);
         let find = |title: &str| list.body["items"].as_array().unwrap().iter().find(|i| i["title"] == title).cloned().unwrap_or_else(|| panic!("{title}: {}", list.text));
-        let rb = find("Flag OOS");
-        assert_eq!((rb["statement"].as_str(), rb["version"].as_i64()), (Some("Flag OOS results and block release."), Some(2)));
+        // b keeps Accord's title (the file did not change it) and takes the file's statement.
+        let rb = find("Flag OOS results");
+        assert_eq!((rb["statement"].as_str(), rb["version"].as_i64()), (Some("Flag OOS results and block release."), Some(3)));
         assert_eq!(find("Print barcode labels")["version"], 3, "c: imported, edited, re-imported");
         assert_eq!(find("Fax results")["status"], "retired");
         let re = find("Sign results");
@@ -447,8 +452,32 @@ backend_tests! {
         assert_eq!(keys_of(&p3.body["changed"]), ["c"], "{}", p3.text);
         assert_eq!(p3.body["changed"][0]["edited_in_accord"], false, "{}", p3.text);
         // The same file again: everything unchanged.
-        let again = send(path.clone(), v2).await;
+        let again = send(path.clone(), v2.clone()).await;
         assert_eq!((again.body["unchanged"].as_u64(), again.body["added"].as_array().map(Vec::len), again.body["removed"].as_array().map(Vec::len), again.body["changed"].as_array().map(Vec::len)), (Some(4), Some(0), Some(0), Some(0)), "{}", again.text);
+        // A preview goes stale when the engagement changes: its confirmation is refused.
+        let v4 = v2.replace("</SPEC-OBJECTS>", "").replace("<SPEC-RELATIONS>", r#"<SPEC-OBJECT IDENTIFIER="d"><VALUES><ATTRIBUTE-VALUE-STRING THE-VALUE="Fax results"><DEFINITION><ATTRIBUTE-DEFINITION-STRING-REF>n</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION></ATTRIBUTE-VALUE-STRING><ATTRIBUTE-VALUE-STRING THE-VALUE="Fax results to QA."><DEFINITION><ATTRIBUTE-DEFINITION-STRING-REF>x</ATTRIBUTE-DEFINITION-STRING-REF></DEFINITION></ATTRIBUTE-VALUE-STRING></VALUES><TYPE><SPEC-OBJECT-TYPE-REF>t</SPEC-OBJECT-TYPE-REF></TYPE></SPEC-OBJECT></SPEC-OBJECTS><SPEC-RELATIONS>"#);
+        let p4 = send(path.clone(), v4.clone()).await;
+        assert_eq!(p4.status, StatusCode::OK, "{}", p4.text);
+        // d comes back: the requirement it was, not a new one.
+        assert_eq!(keys_of(&p4.body["changed"]), ["d"], "{}", p4.text);
+        assert!(p4.body["changed"][0]["changes"].as_array().unwrap().iter().any(|c| c == "back in the document"));
+        assert_eq!(p4.body["requirements_created"], 0);
+        let token = p4.body["confirm"].as_str().unwrap().to_string();
+        let (a_id, a_version) = key_of(&list.body, "Log samples");
+        let r = t.call(Method::PATCH, &format!("/api/v1/engagements/{eid}/requirements/{a_id}"), Some(&tok), Some(serde_json::json!({"rationale": "Mix-ups"})), &[("if-match", &format!("\"{a_version}\""))]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let r = send(format!("{path}&confirm={token}"), v4.clone()).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "changed since the preview: {}", r.text);
+        let p4 = send(path.clone(), v4.clone()).await;
+        let r = send(format!("{path}&confirm={}", p4.body["confirm"].as_str().unwrap()), v4.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        // Applied once: the same confirmation again is stale.
+        let again = send(format!("{path}&confirm={}", p4.body["confirm"].as_str().unwrap()), v4).await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        let list = t.get(&format!("/api/v1/engagements/{eid}/requirements?limit=500"), &tok).await;
+        let fax: Vec<&serde_json::Value> = list.body["items"].as_array().unwrap().iter().filter(|i| i["title"] == "Fax results").collect();
+        assert_eq!(fax.len(), 1, "no second requirement for d");
+        assert_eq!((fax[0]["status"].as_str(), fax[0]["version"].as_i64()), (Some("draft"), Some(3)), "retired, then back");
         // Outsiders learn nothing about the document.
         let c2 = t.login(email("c2_admin")).await;
         let r = t.send(Request::builder().method(Method::POST).uri(&path).header("authorization", format!("Bearer {c2}")).body(Body::from("x")).unwrap()).await;
@@ -503,7 +532,7 @@ backend_tests! {
         assert_eq!(r.status, StatusCode::CONFLICT);
         assert_eq!(t.audit_count().await, before);
         // Confirmed: applied as previewed, one event per record.
-        let r = send(format!("{map}&confirm={}", p.body["file_sha256"].as_str().unwrap()), sheet).await;
+        let r = send(format!("{map}&confirm={}", p.body["confirm"].as_str().unwrap()), sheet).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert_eq!(r.body["applied"], true);
         assert_eq!(t.audit_count().await - before, 4, "three requirements and the file");
@@ -515,8 +544,18 @@ backend_tests! {
         assert_eq!((updated.version, updated.rationale.as_str()), (2, "Mix-ups"));
         // What Accord exports, Accord imports back unchanged.
         let (_, exported) = t.get_bytes(&format!("/api/v1/engagements/{eid}/exports/requirements.csv"), &tok).await;
-        let again = send("functional_area=QC%20laboratory".into(), exported).await;
+        let again = send("functional_area=QC%20laboratory".into(), exported.clone()).await;
         assert_eq!((again.body["unchanged"].as_u64(), again.body["created"].as_u64(), again.body["updated"].as_u64()), (Some(3), Some(0), Some(0)), "{}", again.text);
+        // An update-only sheet needs no area; a blank area cell keeps the requirement's.
+        let updates = format!("key,title,statement,functional_area\n{},Log samples,Log every sample at receipt and at transfer.,\n", old.key).into_bytes();
+        let r = send(String::new(), updates).await;
+        assert_eq!((r.status, r.body["updated"].as_u64()), (StatusCode::OK, Some(1)), "{}", r.text);
+        assert_eq!(r.body["rows"][0]["changes"], serde_json::json!(["statement"]));
+        // A sheet exported before someone changed a requirement would undo that change: refused.
+        t.app.update_requirement(&fam, eid, old.id, updated.version, accord_app::requirement::RequirementPatch { rationale: Some("Mix-ups at receipt".into()), ..Default::default() }).await.unwrap();
+        let r = send("functional_area=QC%20laboratory".into(), exported).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text.contains("it changed since the file was made"), "{}", r.text);
         // The change log: every event, the import's among them, with the fields it changed.
         let (st, log) = t.get_bytes(&format!("/api/v1/engagements/{eid}/exports/changes.csv"), &tok).await;
         assert_eq!(st, StatusCode::OK);
@@ -557,7 +596,7 @@ backend_tests! {
         assert_eq!(t.audit_count().await, before);
         // Confirming applies the file held since the preview, once.
         let confirm = |html: &str| {
-            ["kind", "sha256", "document_id", "functional_area", "map"].map(|n| (n, hidden(html, n)))
+            ["kind", "sha256", "confirm", "document_id", "functional_area", "map"].map(|n| (n, hidden(html, n)))
         };
         let fields = confirm(&r.text);
         let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
