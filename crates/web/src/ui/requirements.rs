@@ -863,13 +863,12 @@ struct ImportPage {
     name: String,
 }
 
-/// The upload form of the requirement list: a `.reqif` or `.reqifz` into the engagement, then
-/// the import's report.
-async fn import_reqif(
-    State(s): State<AppState>,
-    Path(eid): Path<Uuid>,
+/// An upload form's fields and file; a file over the limit gets a page that says the limit.
+async fn read_upload(
+    s: &AppState,
+    eid: Uuid,
     req: axum::extract::Request,
-) -> Response {
+) -> Result<super::session::PageUpload, Response> {
     use super::session::{PageUpload, UploadRefusal};
     let lang = crate::i18n::Lang::negotiate(
         req.headers()
@@ -877,9 +876,9 @@ async fn import_reqif(
             .and_then(|v| v.to_str().ok())
             .unwrap_or(""),
     );
-    let u = match PageUpload::read(req, &s, eid).await {
-        Ok(u) => u,
-        Err(UploadRefusal::Response(r)) => return r,
+    match PageUpload::read(req, s, eid).await {
+        Ok(u) => Ok(u),
+        Err(UploadRefusal::Response(r)) => Err(r),
         Err(UploadRefusal::TooLarge(limit)) => {
             let t = Tr::new(lang);
             let mut b = Base::new(lang, &format!("/engagements/{eid}/requirements"));
@@ -887,8 +886,24 @@ async fn import_reqif(
                 t.t("import-too-large"),
                 Some(t.t1("import-limit", "bytes", limit)),
             ));
-            return render(StatusCode::PAYLOAD_TOO_LARGE, &super::MessagePage { t, b });
+            Err(render(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &super::MessagePage { t, b },
+            ))
         }
+    }
+}
+
+/// The upload form of the requirement list: a `.reqif` or `.reqifz` into the engagement, then
+/// the import's report.
+async fn import_reqif(
+    State(s): State<AppState>,
+    Path(eid): Path<Uuid>,
+    req: axum::extract::Request,
+) -> Response {
+    let u = match read_upload(&s, eid, req).await {
+        Ok(u) => u,
+        Err(r) => return r,
     };
     let field = |n: &str| kept(&u.fields, n);
     // A newer export of a document already imported: compared and shown, written on confirming.
@@ -1068,25 +1083,9 @@ async fn import_csv(
     Path(eid): Path<Uuid>,
     req: axum::extract::Request,
 ) -> Response {
-    use super::session::{PageUpload, UploadRefusal};
-    let lang = crate::i18n::Lang::negotiate(
-        req.headers()
-            .get(axum::http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or(""),
-    );
-    let u = match PageUpload::read(req, &s, eid).await {
+    let u = match read_upload(&s, eid, req).await {
         Ok(u) => u,
-        Err(UploadRefusal::Response(r)) => return r,
-        Err(UploadRefusal::TooLarge(limit)) => {
-            let t = Tr::new(lang);
-            let mut b = Base::new(lang, &format!("/engagements/{eid}/requirements"));
-            b.error = Some(ErrorView::plain(
-                t.t("import-too-large"),
-                Some(t.t1("import-limit", "bytes", limit)),
-            ));
-            return render(StatusCode::PAYLOAD_TOO_LARGE, &super::MessagePage { t, b });
-        }
+        Err(r) => return r,
     };
     let field = |n: &str| kept(&u.fields, n);
     let Some((name, bytes)) = &u.file else {
