@@ -1,8 +1,8 @@
 //! Requirements from a spreadsheet (issue 5): a CSV file, its columns mapped onto Accord's
 //! fields, previewed row by row (created, updated, unchanged) before anything is written, and
-//! applied only when the same file comes back with the SHA-256 its preview gave (it is compared
-//! again with the engagement as it is then). Rows that name an
-//! existing requirement's key update it (a new version); rows without a key create one. A file
+//! applied only when the same file comes back with the preview's `confirm` token and the
+//! comparison, made again, gives the same token. Rows that name an existing requirement's key
+//! update it (a new version); rows without a key create one. A file
 //! with any bad row is refused whole, each bad cell named by line and column.
 //!
 //! Also the engagement's change log (its audit trail) as CSV.
@@ -125,9 +125,9 @@ fn mapping(
 }
 
 impl App {
-    /// Compares a CSV file of requirements with the engagement and, when `confirm` is the
-    /// SHA-256 of this very file, applies it in one transaction. Without `confirm`, nothing is
-    /// written.
+    /// Compares a CSV file of requirements with the engagement and, when `confirm` is the token
+    /// its preview gave (and still holds), applies it in one transaction. Without `confirm`,
+    /// nothing is written.
     pub async fn import_requirements_csv(
         &self,
         actor: &Actor,

@@ -28,8 +28,9 @@ pub struct Specification {
     pub generated_at: OffsetDateTime,
     /// The baseline shown, when it is one; the current content otherwise.
     pub baseline: Option<String>,
-    /// `sha256:` and the hash of every requirement's key, version and fields and of every link,
-    /// in order: the same content gives the same hash.
+    /// `sha256:` and the hash of everything the document prints: every requirement's key,
+    /// version and fields, every link, the source tools' attributes and formatting, and the
+    /// glossary. The same content gives the same hash.
     pub content_hash: String,
     pub requirement_count: usize,
     pub sections: Vec<SpecSection>,

@@ -1,10 +1,11 @@
 //! Re-import of a newer export of a ReqIF document already imported (issue 5): spec objects are
 //! matched by IDENTIFIER and the comparison (added, changed, unchanged, removed) is shown before
-//! anything is written. Confirming sends the file again with the SHA-256 the preview gave: the
-//! file must be the one previewed, and it is compared again with the engagement as it is then
-//! and applied in one transaction: added objects become requirements, changed ones give their
-//! requirements a new version, removed ones retire theirs, new relations become trace links;
-//! one audit event per created or changed record.
+//! anything is written. Confirming sends the file again with the preview's `confirm` token: the
+//! comparison is made again and applied in one transaction only if it gives the same token (the
+//! same file, options and findings, and nothing changed in the engagement since). Added objects
+//! become requirements, a title or statement the file changed gives its requirement a new
+//! version, removed objects retire theirs, new relations become trace links; one audit event per
+//! created or changed record.
 
 use crate::engagement::load_visible;
 use crate::reqif::{
@@ -149,8 +150,9 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl App {
-    /// Compares a newer export of an imported document with it and, when `confirm` is the
-    /// SHA-256 of this very file, applies the comparison. Without `confirm`, nothing is written.
+    /// Compares a newer export of an imported document with it and, when `confirm` is the token
+    /// its preview gave (and still holds), applies the comparison. Without `confirm`, nothing is
+    /// written.
     pub async fn reimport_reqif(
         &self,
         actor: &Actor,

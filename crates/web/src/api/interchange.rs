@@ -133,15 +133,16 @@ pub struct ReimportParams {
     /// Attribute LONG-NAMEs for the statement, as for an import (default: those the document
     /// was imported with).
     pub statement_from: Option<String>,
-    /// The `file_sha256` of the preview being confirmed. Without it, nothing is written.
+    /// The `confirm` token of the preview being confirmed. Without it, nothing is written.
     pub confirm: Option<String>,
 }
 
 /// A newer export of imported document `id`: spec objects matched by IDENTIFIER. Without
 /// `confirm`, a preview (added, changed, unchanged, removed; nothing written). With `confirm`
-/// set to the preview's `file_sha256`, the same file is applied in one transaction: added
-/// objects become requirements, changed ones give theirs a new version, removed ones retire
-/// theirs, new relations become trace links. 409 when the file is not the one previewed.
+/// set to the preview's `confirm` token, the same file is applied in one transaction: added
+/// objects become requirements, a title or statement the file changed gives its requirement a
+/// new version, removed ones retire theirs, new relations become trace links. 409 when the file,
+/// the options or anything in the engagement changed since the preview.
 #[utoipa::path(post, path = "/api/v1/engagements/{eid}/imports/reqif/{id}", tag = "interchange",
     params(("eid" = Uuid, Path), ("id" = Uuid, Path), ReimportParams),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
@@ -374,16 +375,17 @@ pub struct CsvImportParams {
     pub map: Option<String>,
     /// The functional area of rows without one.
     pub functional_area: Option<String>,
-    /// The `file_sha256` of the preview being confirmed. Without it, nothing is written.
+    /// The `confirm` token of the preview being confirmed. Without it, nothing is written.
     pub confirm: Option<String>,
 }
 
 /// Requirements from a spreadsheet's CSV (UTF-8 with or without a byte order mark, `,` or `;`).
 /// Rows with the key of one of the engagement's requirements update it (a new version when
 /// something changed); rows without a key create one. Without `confirm`, a preview of every
-/// row (nothing written); with `confirm` set to the preview's `file_sha256`, the same file is
+/// row (nothing written); with `confirm` set to the preview's `confirm` token, the same file is
 /// applied in one transaction, audited per record. A bad cell refuses the whole file (422, each
-/// cell named by line and column); 409 when the file is not the one previewed.
+/// cell named by line and column); 409 when the file, the options or anything in the engagement
+/// changed since the preview.
 #[utoipa::path(post, path = "/api/v1/engagements/{eid}/imports/requirements.csv", tag = "interchange",
     params(("eid" = Uuid, Path), CsvImportParams),
     request_body(content = String, content_type = "text/csv"),
