@@ -251,12 +251,14 @@ impl App {
             }
         }
         let opts = &opts;
-        let old_objects: HashMap<String, (accord_store::reqif::Object, bool)> =
-            accord_store::reqif::all_objects(&mut w.tx, document_id)
-                .await?
-                .into_iter()
-                .map(|(o, removed)| (o.identifier.clone(), (o, removed)))
-                .collect();
+        let old_objects: HashMap<
+            String,
+            (accord_store::reqif::Object, Option<time::OffsetDateTime>),
+        > = accord_store::reqif::all_objects(&mut w.tx, document_id)
+            .await?
+            .into_iter()
+            .map(|(o, removed)| (o.identifier.clone(), (o, removed)))
+            .collect();
         let requirements: HashMap<Uuid, Requirement> =
             accord_store::requirement::all(&mut w.tx, engagement_id)
                 .await?
@@ -332,10 +334,11 @@ impl App {
                     message: "the title or statement was shortened to Accord's limit; the full value is kept with the ReqIF attributes".into(),
                 });
             }
-            let (old, was_removed) = match old_objects.get(&o.id.identifier) {
-                Some((o, removed)) => (Some(o), *removed),
-                None => (None, false),
+            let (old, removed_at) = match old_objects.get(&o.id.identifier) {
+                Some((o, removed_at)) => (Some(o), *removed_at),
+                None => (None, None),
             };
+            let was_removed = removed_at.is_some();
             let Some(old) = old else {
                 // New to the document: a new requirement.
                 let mut requirement_id = None;
@@ -441,7 +444,8 @@ impl App {
                         changes.push("statement".into());
                         next.statement = statement;
                     }
-                    if was_removed && r.status == "retired" {
+                    // Retired when the object went (not by someone in Accord before): back.
+                    if r.status == "retired" && removed_at == Some(r.updated_at) {
                         changes.push("status".into());
                         next.status = "draft".into();
                     }
@@ -526,7 +530,7 @@ impl App {
         // Gone from the newer export: kept, marked removed; their requirements retire.
         let mut gone: Vec<&accord_store::reqif::Object> = old_objects
             .values()
-            .filter(|(o, removed)| !removed && !seen.contains(o.identifier.as_str()))
+            .filter(|(o, removed_at)| removed_at.is_none() && !seen.contains(o.identifier.as_str()))
             .map(|(o, _)| o)
             .collect();
         gone.sort_by_key(|o| o.seq);

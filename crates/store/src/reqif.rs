@@ -224,11 +224,24 @@ pub async fn objects_of_engagement(
     .await)?)
 }
 
-/// Every spec object a document ever held, with whether a re-import removed it.
-pub async fn all_objects(tx: &mut Tx, document_id: Uuid) -> Result<Vec<(Object, bool)>> {
-    let rows: Vec<(Uuid, String, i64, Option<Uuid>, String, bool)> = run!(tx, |c| {
+/// A `reqif_objects` row with its removal time.
+type ObjectRow = (
+    Uuid,
+    String,
+    i64,
+    Option<Uuid>,
+    String,
+    Option<OffsetDateTime>,
+);
+
+/// Every spec object a document ever held, with when a re-import removed it.
+pub async fn all_objects(
+    tx: &mut Tx,
+    document_id: Uuid,
+) -> Result<Vec<(Object, Option<OffsetDateTime>)>> {
+    let rows: Vec<ObjectRow> = run!(tx, |c| {
         sqlx::query_as(
-            "select document_id, identifier, seq, requirement_id, object, removed_at is not null \
+            "select document_id, identifier, seq, requirement_id, object, removed_at \
              from reqif_objects where document_id = $1 order by seq",
         )
         .bind(document_id)

@@ -472,12 +472,24 @@ backend_tests! {
         let r = send(format!("{path}&confirm={}", p4.body["confirm"].as_str().unwrap()), v4.clone()).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         // Applied once: the same confirmation again is stale.
-        let again = send(format!("{path}&confirm={}", p4.body["confirm"].as_str().unwrap()), v4).await;
+        let again = send(format!("{path}&confirm={}", p4.body["confirm"].as_str().unwrap()), v4.clone()).await;
         assert_eq!(again.status, StatusCode::CONFLICT);
         let list = t.get(&format!("/api/v1/engagements/{eid}/requirements?limit=500"), &tok).await;
         let fax: Vec<&serde_json::Value> = list.body["items"].as_array().unwrap().iter().filter(|i| i["title"] == "Fax results").collect();
         assert_eq!(fax.len(), 1, "no second requirement for d");
         assert_eq!((fax[0]["status"].as_str(), fax[0]["version"].as_i64()), (Some("draft"), Some(3)), "retired, then back");
+        // A requirement retired in Accord stays retired when its object leaves and comes back.
+        let sign = list.body["items"].as_array().unwrap().iter().find(|i| i["title"] == "Sign results").unwrap().clone();
+        let r = t.call(Method::PATCH, &format!("/api/v1/engagements/{eid}/requirements/{}", sign["id"].as_str().unwrap()), Some(&tok), Some(serde_json::json!({"status": "retired"})), &[("if-match", &format!("\"{}\"", sign["version"]))]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let without_e = doc_of(&[("a", "Log samples", "Log every sample."), ("b", "Flag OOS", "Flag OOS results and block release."), ("c", "Print barcode labels", "Print a label per container."), ("d", "Fax results", "Fax results to QA.")], &[("a", "b")]);
+        for file in [without_e, v4.clone()] {
+            let p = send(path.clone(), file.clone()).await;
+            let r = send(format!("{path}&confirm={}", p.body["confirm"].as_str().unwrap()), file).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        }
+        let sign = t.get(&format!("/api/v1/engagements/{eid}/requirements?q=Sign"), &tok).await;
+        assert_eq!(sign.body["items"][0]["status"], "retired", "{}", sign.text);
         // Outsiders learn nothing about the document.
         let c2 = t.login(email("c2_admin")).await;
         let r = t.send(Request::builder().method(Method::POST).uri(&path).header("authorization", format!("Bearer {c2}")).body(Body::from("x")).unwrap()).await;
