@@ -430,7 +430,6 @@ impl App {
                     },
                     Some(r),
                 ) => {
-                    title_now = title.clone();
                     let mut next = r.clone();
                     // A field the newer file changed takes its words; one it did not change
                     // keeps Accord's (edited there since, perhaps).
@@ -449,6 +448,8 @@ impl App {
                         changes.push("status".into());
                         next.status = "draft".into();
                     }
+                    // The title the requirement will have.
+                    title_now = next.title.clone();
                     if next != *r {
                         next.version = r.version + 1;
                         next.updated_at = now;
