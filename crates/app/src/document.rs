@@ -102,6 +102,68 @@ pub struct SpecTerm {
     pub synonyms: Vec<String>,
 }
 
+/// A requirement's trace links as the other requirements' keys, each list sorted.
+#[derive(Debug, Clone)]
+pub(crate) struct LinkKeys {
+    /// For each kind of [`OUTGOING`], in that order, the keys it links to.
+    pub(crate) out: Vec<(String, Vec<String>)>,
+    /// What verifies it.
+    pub(crate) verified_by: Vec<String>,
+    /// What it verifies.
+    pub(crate) verifies: Vec<String>,
+}
+
+impl Default for LinkKeys {
+    fn default() -> Self {
+        LinkKeys {
+            out: OUTGOING
+                .iter()
+                .map(|k| (k.to_string(), Vec::new()))
+                .collect(),
+            verified_by: Vec::new(),
+            verifies: Vec::new(),
+        }
+    }
+}
+
+/// Each requirement's links (those between two of `reqs`), in one pass over the links.
+pub(crate) fn link_keys(
+    reqs: &[Requirement],
+    links: &[accord_store::trace::Link],
+) -> HashMap<Uuid, LinkKeys> {
+    let key: HashMap<Uuid, &str> = reqs.iter().map(|r| (r.id, r.key.as_str())).collect();
+    let mut out: HashMap<Uuid, LinkKeys> = HashMap::new();
+    for l in links {
+        let (Some(from), Some(to)) = (key.get(&l.from_id), key.get(&l.to_id)) else {
+            continue;
+        };
+        if l.kind == "verifies" {
+            out.entry(l.to_id)
+                .or_default()
+                .verified_by
+                .push(from.to_string());
+            out.entry(l.from_id)
+                .or_default()
+                .verifies
+                .push(to.to_string());
+        } else if let Some((_, keys)) = out
+            .entry(l.from_id)
+            .or_default()
+            .out
+            .iter_mut()
+            .find(|(k, _)| *k == l.kind)
+        {
+            keys.push(to.to_string());
+        }
+    }
+    for k in out.values_mut() {
+        k.out.iter_mut().for_each(|(_, v)| v.sort_unstable());
+        k.verified_by.sort_unstable();
+        k.verifies.sort_unstable();
+    }
+    out
+}
+
 /// The hash of what a specification shows of its requirements and links.
 fn content_hash<'a>(
     reqs: &[Requirement],
@@ -218,24 +280,7 @@ impl App {
             })
             .collect();
         let signatures = self.list_signatures(actor, eid, None).await?;
-        let key: HashMap<Uuid, &str> = reqs.iter().map(|r| (r.id, r.key.as_str())).collect();
-        let mut out_links: HashMap<(Uuid, &str), Vec<String>> = HashMap::new();
-        let mut verified_by: HashMap<Uuid, Vec<String>> = HashMap::new();
-        for l in &links {
-            let (Some(from), Some(to)) = (key.get(&l.from_id), key.get(&l.to_id)) else {
-                continue;
-            };
-            if l.kind == "verifies" {
-                verified_by
-                    .entry(l.to_id)
-                    .or_default()
-                    .push(from.to_string());
-            }
-            out_links
-                .entry((l.from_id, l.kind.as_str()))
-                .or_default()
-                .push(to.to_string());
-        }
+        let mut traces = link_keys(&reqs, &links);
         let mut by_area: BTreeMap<&str, Vec<&Requirement>> = BTreeMap::new();
         for r in &reqs {
             by_area.entry(&r.functional_area).or_default().push(r);
@@ -257,10 +302,7 @@ impl App {
                         let rich = rich
                             .filter(|v| v.text.trim() == r.statement)
                             .and_then(|v| v.html);
-                        let sorted = |mut v: Vec<String>| {
-                            v.sort_unstable();
-                            v
-                        };
+                        let t = traces.remove(&r.id).unwrap_or_default();
                         SpecRequirement {
                             number: format!("{}.{}", i + 1, j + 1),
                             id: r.id,
@@ -276,19 +318,9 @@ impl App {
                             priority: r.priority.clone(),
                             version: r.version,
                             updated_at: r.updated_at,
-                            links: OUTGOING
-                                .iter()
-                                .map(|k| {
-                                    (
-                                        k.to_string(),
-                                        sorted(out_links.remove(&(r.id, *k)).unwrap_or_default()),
-                                    )
-                                })
-                                .collect(),
-                            verified_by: sorted(verified_by.remove(&r.id).unwrap_or_default()),
-                            verifies: sorted(
-                                out_links.remove(&(r.id, "verifies")).unwrap_or_default(),
-                            ),
+                            links: t.out,
+                            verified_by: t.verified_by,
+                            verifies: t.verifies,
                             attributes,
                         }
                     })

@@ -9,8 +9,8 @@
 
 use crate::engagement::load_visible;
 use crate::reqif::{
-    new_requirement, parse_all, reading_order, relation_links, skeleton_json, Definitions,
-    ImportOptions, ImportWarning, Mapped, Mapper,
+    import_draft, new_requirement, parse_all, reading_order, relation_links, skeleton_json,
+    Definitions, ImportOptions, ImportWarning, Mapped, Mapper,
 };
 use crate::requirement::check_area;
 use crate::{snapshot, Actor, App, AuditEntry, Error, Result};
@@ -302,20 +302,6 @@ impl App {
         let mut updated: Vec<(Requirement, i64)> = Vec::new();
         let mut drafts: Vec<Draft> = Vec::new();
         let mut requirement_of: HashMap<String, Uuid> = HashMap::new();
-        let draft = |action: &str,
-                     id: Uuid,
-                     before: Option<serde_json::Value>,
-                     after: serde_json::Value,
-                     reason: Option<&str>| Draft {
-            at: now,
-            actor_id: Some(actor.user_id),
-            action: action.to_string(),
-            record_type: "requirement".to_string(),
-            record_id: Some(id),
-            before: before.map(|b| b.to_string()),
-            after: Some(after.to_string()),
-            reason: reason.map(str::to_string),
-        };
         let mut seen: HashSet<&str> = HashSet::new();
         for (i, path) in reading_order(&doc) {
             let o = &doc.spec_objects[i];
@@ -362,10 +348,12 @@ impl App {
                             now,
                         );
                         seq += 1;
-                        let mut after = snapshot(&r);
-                        after["reqif_identifier"] = serde_json::json!(o.id.identifier);
-                        after["reqif_document_id"] = serde_json::json!(document_id);
-                        drafts.push(draft("requirement.import", r.id, None, after, None));
+                        drafts.push(import_draft(
+                            &r,
+                            &o.id.identifier,
+                            document_id,
+                            actor.user_id,
+                        ));
                         requirement_id = Some(r.id);
                         key = Some(r.key.clone());
                         let t = r.title.clone();
@@ -482,10 +470,12 @@ impl App {
                     );
                     seq += 1;
                     title_now = r.title.clone();
-                    let mut after = snapshot(&r);
-                    after["reqif_identifier"] = serde_json::json!(o.id.identifier);
-                    after["reqif_document_id"] = serde_json::json!(document_id);
-                    drafts.push(draft("requirement.import", r.id, None, after, None));
+                    drafts.push(import_draft(
+                        &r,
+                        &o.id.identifier,
+                        document_id,
+                        actor.user_id,
+                    ));
                     requirement_id = Some(r.id);
                     requirement_of.insert(o.id.identifier.clone(), r.id);
                     versions.push(v);
@@ -579,8 +569,14 @@ impl App {
         );
         for l in &links {
             drafts.push(Draft {
+                at: now,
+                actor_id: Some(actor.user_id),
+                action: "link.create".into(),
                 record_type: "link".into(),
-                ..draft("link.create", l.id, None, snapshot(l), None)
+                record_id: Some(l.id),
+                before: None,
+                after: Some(snapshot(l).to_string()),
+                reason: None,
             });
         }
         report.requirements_created = created.len();

@@ -639,19 +639,12 @@ fn prepare_chunk(j: ChunkJob) -> Result<Chunk> {
                     j.now,
                 );
                 seq += 1;
-                let mut after = snapshot(&r);
-                after["reqif_identifier"] = serde_json::json!(o.id.identifier);
-                after["reqif_document_id"] = serde_json::json!(j.document_id);
-                c.drafts.push(Draft {
-                    at: j.now,
-                    actor_id: Some(j.actor_id),
-                    action: "requirement.import".into(),
-                    record_type: "requirement".into(),
-                    record_id: Some(r.id),
-                    before: None,
-                    after: Some(after.to_string()),
-                    reason: None,
-                });
+                c.drafts.push(import_draft(
+                    &r,
+                    &o.id.identifier,
+                    j.document_id,
+                    j.actor_id,
+                ));
                 requirement_id = Some(r.id);
                 c.made.push((*i, r.id));
                 c.versions.push(v);
@@ -668,6 +661,28 @@ fn prepare_chunk(j: ChunkJob) -> Result<Chunk> {
         });
     }
     Ok(c)
+}
+
+/// The audit event of a requirement made from spec object `identifier` of a document.
+pub(crate) fn import_draft(
+    r: &Requirement,
+    identifier: &str,
+    document_id: Uuid,
+    actor_id: Uuid,
+) -> Draft {
+    let mut after = snapshot(r);
+    after["reqif_identifier"] = serde_json::json!(identifier);
+    after["reqif_document_id"] = serde_json::json!(document_id);
+    Draft {
+        at: r.created_at,
+        actor_id: Some(actor_id),
+        action: "requirement.import".into(),
+        record_type: "requirement".into(),
+        record_id: Some(r.id),
+        before: None,
+        after: Some(after.to_string()),
+        reason: None,
+    }
 }
 
 /// A new requirement from a spec object, with its first version.
@@ -1103,40 +1118,20 @@ impl App {
             .filter(|r| r.status != "retired")
             .collect();
         let links = accord_store::trace::links(&mut tx, eid, None).await?;
-        let key: HashMap<Uuid, &str> = reqs.iter().map(|r| (r.id, r.key.as_str())).collect();
-        let kinds = crate::trace::LINK_KINDS;
+        let mut traces = crate::document::link_keys(&reqs, &links);
         let rows: Vec<Vec<String>> = reqs
             .iter()
             .map(|r| {
+                let t = traces.remove(&r.id).unwrap_or_default();
                 let mut row = vec![
                     r.key.clone(),
                     r.title.clone(),
                     r.status.clone(),
                     r.priority.clone().unwrap_or_default(),
                 ];
-                for kind in kinds.iter().filter(|k| **k != "verifies") {
-                    let mut to: Vec<&str> = links
-                        .iter()
-                        .filter(|l| l.from_id == r.id && l.kind == *kind)
-                        .filter_map(|l| key.get(&l.to_id).copied())
-                        .collect();
-                    to.sort_unstable();
-                    row.push(to.join("; "));
-                }
-                let mut verified: Vec<&str> = links
-                    .iter()
-                    .filter(|l| l.to_id == r.id && l.kind == "verifies")
-                    .filter_map(|l| key.get(&l.from_id).copied())
-                    .collect();
-                verified.sort_unstable();
-                row.push(verified.join("; "));
-                let mut verifies: Vec<&str> = links
-                    .iter()
-                    .filter(|l| l.from_id == r.id && l.kind == "verifies")
-                    .filter_map(|l| key.get(&l.to_id).copied())
-                    .collect();
-                verifies.sort_unstable();
-                row.push(verifies.join("; "));
+                row.extend(t.out.iter().map(|(_, keys)| keys.join("; ")));
+                row.push(t.verified_by.join("; "));
+                row.push(t.verifies.join("; "));
                 row
             })
             .collect();

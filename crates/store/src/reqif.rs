@@ -74,22 +74,6 @@ pub struct Object {
     pub object: String,
 }
 
-pub async fn insert_object(tx: &mut Tx, o: &Object) -> Result<()> {
-    execute!(tx, |c| {
-        sqlx::query(
-        "insert into reqif_objects (document_id, identifier, seq, requirement_id, object) values ($1, $2, $3, $4, $5)"
-    )
-    .bind(o.document_id)
-    .bind(&o.identifier)
-    .bind(o.seq)
-    .bind(o.requirement_id)
-    .bind(&o.object)
-    .execute(c)
-    .await
-    })?;
-    Ok(())
-}
-
 /// A document's spec objects in document order (those a re-import removed are not).
 pub async fn objects(tx: &mut Tx, document_id: Uuid) -> Result<Vec<Object>> {
     Ok(run!(tx, |c| {
@@ -118,16 +102,6 @@ pub async fn insert_attachment(
     .execute(c)
     .await)?;
     Ok(())
-}
-
-/// A document's attachments: (path, bytes), by path.
-pub async fn attachments(tx: &mut Tx, document_id: Uuid) -> Result<Vec<(String, Vec<u8>)>> {
-    Ok(run!(tx, |c| sqlx::query_as(
-        "select path, bytes from reqif_attachments where document_id = $1 order by path"
-    )
-    .bind(document_id)
-    .fetch_all(c)
-    .await)?)
 }
 
 /// Inserts many spec objects, in batches.

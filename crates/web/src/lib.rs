@@ -47,6 +47,25 @@ impl Default for WebConfig {
     }
 }
 
+impl WebConfig {
+    /// ReqIF import options for a file `name` into `area`, within this server's limits: a
+    /// `.reqifz` may inflate to four times the upload limit, no more.
+    pub fn import_options(&self, name: &str, area: &str) -> accord_app::reqif::ImportOptions {
+        let mut opts = accord_app::reqif::ImportOptions::new(name, area);
+        opts.max_inflated = (self.max_import_bytes as u64).saturating_mul(4);
+        opts
+    }
+
+    /// Options for a newer export of a document: its titles and statements from the attributes
+    /// the document was imported with.
+    pub fn reimport_options(&self, area: &str) -> accord_app::reqif::ImportOptions {
+        let mut opts = self.import_options("", area);
+        opts.title_from.clear();
+        opts.statement_from.clear();
+        opts
+    }
+}
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {

@@ -7,7 +7,7 @@ use crate::ui::documents;
 use crate::AppState;
 use accord_app::csv_import::CsvImportReport;
 use accord_app::reimport::ReimportReport;
-use accord_app::reqif::{DocumentView, ImportOptions, ImportReport};
+use accord_app::reqif::{DocumentView, ImportReport};
 use accord_app::views::Page;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
@@ -108,12 +108,10 @@ async fn import_reqif(
         Ok(b) => b,
         Err(p) => return p.into_response(),
     };
-    let mut opts = ImportOptions::new(
+    let mut opts = s.web.import_options(
         p.name.as_deref().unwrap_or("upload.reqif"),
         p.functional_area.as_deref().unwrap_or(""),
     );
-    // A .reqifz may inflate to four times the upload limit, no more.
-    opts.max_inflated = (s.web.max_import_bytes as u64).saturating_mul(4);
     opts.title_from = list(p.title_from, opts.title_from);
     opts.statement_from = list(p.statement_from, opts.statement_from);
     match s.app.import_reqif(&a, eid, bytes, &opts, |_, _| {}).await {
@@ -161,9 +159,10 @@ async fn reimport_reqif(
         Ok(b) => b,
         Err(p) => return p.into_response(),
     };
-    let mut opts = ImportOptions::new("", p.functional_area.as_deref().unwrap_or(""));
-    opts.max_inflated = (s.web.max_import_bytes as u64).saturating_mul(4);
     // Not given: as the document was imported.
+    let mut opts = s
+        .web
+        .reimport_options(p.functional_area.as_deref().unwrap_or(""));
     opts.title_from = list(p.title_from, Vec::new());
     opts.statement_from = list(p.statement_from, Vec::new());
     match s

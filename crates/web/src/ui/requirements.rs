@@ -909,11 +909,7 @@ async fn import_reqif(
     // A newer export of a document already imported: compared and shown, written on confirming.
     if let (Ok(document_id), Some((name, bytes))) = (field("document_id").parse::<Uuid>(), &u.file)
     {
-        let mut opts = accord_app::reqif::ImportOptions::new(name, &field("functional_area"));
-        opts.max_inflated = (s.web.max_import_bytes as u64).saturating_mul(4);
-        // Titles and statements from the attributes the document was imported with.
-        opts.title_from.clear();
-        opts.statement_from.clear();
+        let opts = s.web.reimport_options(&field("functional_area"));
         let preview = s
             .app
             .reimport_reqif(&u.session.actor, eid, document_id, bytes, &opts, None)
@@ -939,9 +935,7 @@ async fn import_reqif(
     let result = match &u.file {
         None => Err(Error::invalid("file", "choose a .reqif or .reqifz file")),
         Some((name, bytes)) => {
-            let mut opts = accord_app::reqif::ImportOptions::new(name, &field("functional_area"));
-            // A .reqifz may inflate to four times the upload limit, no more.
-            opts.max_inflated = (s.web.max_import_bytes as u64).saturating_mul(4);
+            let opts = s.web.import_options(name, &field("functional_area"));
             s.app
                 .import_reqif(&u.session.actor, eid, bytes.as_slice(), &opts, |_, _| {})
                 .await
@@ -1160,10 +1154,7 @@ async fn confirm_import(
             s.uploads.hold(session.actor.user_id, &form.sha256, bytes);
             return error_page(t, session.base("/engagements"), &Error::NotFound);
         };
-        let mut opts = accord_app::reqif::ImportOptions::new("", &form.functional_area);
-        opts.max_inflated = (s.web.max_import_bytes as u64).saturating_mul(4);
-        opts.title_from.clear();
-        opts.statement_from.clear();
+        let opts = s.web.reimport_options(&form.functional_area);
         s.app
             .reimport_reqif(
                 &session.actor,
