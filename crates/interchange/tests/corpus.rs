@@ -43,6 +43,18 @@ fn every_corpus_file_reads_with_its_manifest_counts_and_round_trips() {
         let mut warnings = 0;
         for (member, doc) in documents(&bytes) {
             let first = reqif::read(&doc).unwrap_or_else(|e| panic!("{name} {member}: {e}"));
+            // On one core, and with the spec objects cut into as many pieces as will read:
+            // the same model and the same warnings.
+            let one = reqif::read_with(&doc, 1, usize::MAX).unwrap().0;
+            assert!(
+                one == first,
+                "{name} {member}: one core reads it differently"
+            );
+            let (pieces, _) = reqif::read_with(&doc, 4, 1).unwrap();
+            assert!(
+                pieces == first,
+                "{name} {member}: read in pieces, it differs"
+            );
             warnings += first.warnings.len();
             let m: &ReqIf = &first.reqif;
             counts.0 += m.spec_objects.len();

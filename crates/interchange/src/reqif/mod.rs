@@ -9,7 +9,7 @@ mod write;
 pub mod zip;
 
 pub use model::*;
-pub use read::{read, Read, ReadError};
+pub use read::{read, read_with, Read, ReadError};
 pub use rich::xhtml_to_html;
 pub use text::xhtml_to_text;
 pub use write::write;

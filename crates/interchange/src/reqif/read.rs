@@ -3,6 +3,13 @@
 //! memory holds the model and one record's tree, not the whole document's. What the standard
 //! does not name is kept as the XML it was; what cannot be taken becomes a [`Warning`] with its
 //! line and column, never an abort of the whole file.
+//!
+//! A large `SPEC-OBJECTS` section is read on several cores: it is cut after a
+//! `</SPEC-OBJECT>` into pieces, each read by its own parser, and the pieces' records, warnings
+//! and unresolved references are put back in document order. Only a cut that falls between two
+//! records can read cleanly (a cut inside a comment, a CDATA section or an element leaves a
+//! piece unfinished), and any piece that does not read sends the section back to the one-core
+//! reader, so the result and the errors are the same either way.
 
 use super::model::*;
 use quick_xml::events::attributes::Attributes;
@@ -31,35 +38,117 @@ pub enum ReadError {
 }
 
 /// A document read, with what could not be taken as it was.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Read {
     pub reqif: ReqIf,
     pub warnings: Vec<Warning>,
 }
 
-/// A record's element as read: its name, attributes, children, text and where it is. Names,
-/// attributes and text borrow from the input where they can (no entity to decode): a record's
-/// tree costs few allocations.
+/// One record's elements as read, in one arena reused from record to record: names, attributes
+/// and text borrow from the input where they can (no entity to decode), and the arena keeps its
+/// capacity, so reading a record allocates next to nothing beyond the model it becomes.
 #[derive(Debug, Default)]
-struct Node<'i> {
-    name: &'i str,
+struct Tree<'i> {
+    slots: Vec<Slot<'i>>,
     attrs: Vec<(&'i str, Cow<'i, str>)>,
-    children: Vec<Node<'i>>,
+}
+
+/// An element in a [`Tree`]; links are indices into the tree, 0 for none (the record's own
+/// element, at 0, is nobody's child or sibling).
+#[derive(Debug)]
+struct Slot<'i> {
+    name: &'i str,
+    attrs: (u32, u32),
+    first_child: u32,
+    last_child: u32,
+    next: u32,
     text: Cow<'i, str>,
     /// Byte range of the whole element in the input.
     start: usize,
     end: usize,
 }
 
-impl<'i> Node<'i> {
-    fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
+impl Tree<'_> {
+    fn clear(&mut self) {
+        self.slots.clear();
+        self.attrs.clear();
+    }
+}
+
+/// An element of a record read into a [`Tree`].
+#[derive(Clone, Copy)]
+struct Node<'t, 'i> {
+    tree: &'t Tree<'i>,
+    at: u32,
+}
+
+impl<'t, 'i> Node<'t, 'i> {
+    fn slot(&self) -> &'t Slot<'i> {
+        &self.tree.slots[self.at as usize]
+    }
+    fn name(&self) -> &'i str {
+        self.slot().name
+    }
+    fn text(&self) -> &'t str {
+        &self.slot().text
+    }
+    fn start(&self) -> usize {
+        self.slot().start
+    }
+    fn end(&self) -> usize {
+        self.slot().end
+    }
+    fn attrs(&self) -> &'t [(&'i str, Cow<'i, str>)] {
+        let (a, b) = self.slot().attrs;
+        &self.tree.attrs[a as usize..b as usize]
+    }
+    fn attr_cow(&self, name: &str) -> Option<&'t Cow<'i, str>> {
+        self.attrs()
             .iter()
             .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.as_ref())
+            .map(|(_, v)| v)
     }
-    fn child(&self, name: &str) -> Option<&Node<'i>> {
-        self.children.iter().find(|c| c.name == name)
+    fn attr(&self, name: &str) -> Option<&'t str> {
+        self.attr_cow(name).map(|v| v.as_ref())
+    }
+    /// The value of an attribute when it is the input's own text (no entity in it).
+    fn attr_in_input(&self, name: &str) -> Option<&'i str> {
+        match self.attr_cow(name)? {
+            Cow::Borrowed(s) => Some(s),
+            Cow::Owned(_) => None,
+        }
+    }
+    fn children(&self) -> Children<'t, 'i> {
+        Children {
+            tree: self.tree,
+            at: self.slot().first_child,
+        }
+    }
+    fn child(&self, name: &str) -> Option<Node<'t, 'i>> {
+        self.children().find(|c| c.name() == name)
+    }
+    fn first_child(&self) -> Option<Node<'t, 'i>> {
+        self.children().next()
+    }
+}
+
+struct Children<'t, 'i> {
+    tree: &'t Tree<'i>,
+    at: u32,
+}
+
+impl<'t, 'i> Iterator for Children<'t, 'i> {
+    type Item = Node<'t, 'i>;
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.at == 0 {
+            return None;
+        }
+        let n = Node {
+            tree: self.tree,
+            at: self.at,
+        };
+        self.at = n.slot().next;
+        Some(n)
     }
 }
 
@@ -74,42 +163,75 @@ fn local(qname: &[u8]) -> &[u8] {
 /// reader, the writer and the import walk the tree recursively.
 pub const MAX_DEPTH: usize = 256;
 
-struct Parser<'i> {
+/// Identifiers of records read so far, as written in the input. Identifiers come from the file,
+/// so the hash is seeded per process (foldhash), not a fixed function an attacker could collide.
+type Known<'i> = HashSet<&'i str, foldhash::fast::RandomState>;
+
+/// A reference to something not read yet: what refers, where, the kind of thing referred to
+/// and its identifier; checked once the whole document is read.
+type Ref = (String, usize, &'static str, String);
+
+/// A `SPEC-OBJECTS` section smaller than this is read on one core: below it, starting threads
+/// costs about what they save.
+const PARALLEL_FROM: usize = 4 << 20;
+
+struct Parser<'i, 'k> {
     input: &'i str,
+    /// Where in `input` the reader's text begins (a piece's parser, or a reader resumed after
+    /// the pieces, reads part of it).
+    base: usize,
     depth: usize,
     /// Where each line starts, built at the first warning.
     line_starts: Option<Vec<usize>>,
     reader: Reader<&'i [u8]>,
+    /// The qualified names of the open elements, innermost last. End tags are checked against
+    /// it here rather than by quick-xml, so that a reader resumed part-way through the document
+    /// still knows what is open.
+    open: Vec<&'i str>,
     warnings: Vec<Warning>,
     /// Identifiers of the records read so far: most references point back to one of them.
-    known: HashSet<String>,
-    /// References to what was not read yet (what refers, its position, the kind of thing
-    /// referred to, the identifier), checked once the whole document is read.
-    refs: Vec<(String, usize, &'static str, String)>,
+    known: Known<'i>,
+    /// A piece's parser also knows what the document's parser had read before the section.
+    known_before: Option<&'k Known<'i>>,
+    refs: Vec<Ref>,
+    tree: Tree<'i>,
+    /// How many parsers a large `SPEC-OBJECTS` section may be read with, and from what size.
+    threads: usize,
+    parallel_from: usize,
+    /// How many pieces the `SPEC-OBJECTS` section was read in.
+    pieces: usize,
 }
 
 /// Reads a ReqIF document (UTF-8, with or without a byte order mark; default or prefixed
-/// namespace).
+/// namespace), a large one on every core the machine has.
 pub fn read(bytes: &[u8]) -> Result<Read, ReadError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    read_with(bytes, threads, PARALLEL_FROM).map(|(read, _)| read)
+}
+
+/// [`read`], with a `SPEC-OBJECTS` section of at least `parallel_from` bytes cut into at most
+/// `threads` pieces read side by side; also says how many pieces it was read in (1: on one
+/// core). The result is the same for any `threads`: tests compare.
+#[doc(hidden)]
+pub fn read_with(
+    bytes: &[u8],
+    threads: usize,
+    parallel_from: usize,
+) -> Result<(Read, usize), ReadError> {
     let text = std::str::from_utf8(bytes).map_err(|e| ReadError::NotUtf8(e.to_string()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().trim_text(true);
-    let mut p = Parser {
-        input: text,
-        depth: 0,
-        line_starts: None,
-        reader,
-        warnings: Vec::new(),
-        known: HashSet::new(),
-        refs: Vec::new(),
-    };
-    let reqif = p.document()?;
-    p.check_references(&reqif);
-    Ok(Read {
-        reqif,
-        warnings: p.warnings,
-    })
+    let mut p = Parser::new(text, 0, text.len(), None);
+    p.threads = threads.max(1);
+    p.parallel_from = parallel_from.max(1);
+    let doc = p.document()?;
+    p.check_references(&doc);
+    Ok((
+        Read {
+            reqif: doc,
+            warnings: p.warnings,
+        },
+        p.pieces,
+    ))
 }
 
 /// Line and column (1-based, in characters) of a byte offset.
@@ -133,13 +255,50 @@ enum Ev<'i> {
     Eof,
 }
 
-impl<'i> Parser<'i> {
+fn reader_of(text: &str) -> Reader<&[u8]> {
+    let mut reader = Reader::from_str(text);
+    let config = reader.config_mut();
+    config.trim_text(true);
+    // Checked in `Parser::event` instead (see `Parser::open`).
+    config.check_end_names = false;
+    config.allow_unmatched_ends = true;
+    reader
+}
+
+impl<'i, 'k> Parser<'i, 'k> {
+    /// A parser of `input[from..to]`; positions are the whole input's.
+    fn new(input: &'i str, from: usize, to: usize, known_before: Option<&'k Known<'i>>) -> Self {
+        Parser {
+            input,
+            base: from,
+            depth: 0,
+            line_starts: None,
+            reader: reader_of(input.get(from..to).unwrap_or("")),
+            open: Vec::new(),
+            warnings: Vec::new(),
+            known: Known::default(),
+            known_before,
+            refs: Vec::new(),
+            tree: Tree::default(),
+            threads: 1,
+            parallel_from: usize::MAX,
+            pieces: 1,
+        }
+    }
+
     fn pos(&self) -> usize {
-        usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX)
+        self.base
+            .saturating_add(usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX))
     }
 
     fn xml_error(&self, e: impl std::fmt::Display) -> ReadError {
-        let at = usize::try_from(self.reader.error_position()).unwrap_or(0);
+        let at = self
+            .base
+            .saturating_add(usize::try_from(self.reader.error_position()).unwrap_or(0));
+        self.xml_error_at(at, e)
+    }
+
+    fn xml_error_at(&self, at: usize, e: impl std::fmt::Display) -> ReadError {
         let (line, column) = line_col(self.input, at);
         ReadError::Xml {
             line,
@@ -170,9 +329,53 @@ impl<'i> Parser<'i> {
         });
     }
 
+    /// The next event, with the open elements kept and end tags checked against them.
+    fn event(&mut self) -> Result<Event<'i>, ReadError> {
+        let ev = self.reader.read_event().map_err(|e| self.xml_error(e))?;
+        match &ev {
+            Event::Start(e) => {
+                let name = self
+                    .in_input(e.name().as_ref())
+                    .ok_or_else(|| self.xml_error("an element name that is not text"))?;
+                self.open.push(name);
+            }
+            Event::End(e) => {
+                let found = e.name();
+                let at = self.pos().saturating_sub(e.len() + 3);
+                match self.open.pop() {
+                    Some(open) if open.as_bytes() == found.as_ref() => {}
+                    Some(open) => {
+                        return Err(self.xml_error_at(
+                            at,
+                            format!(
+                                "expected `</{open}>`, but `</{}>` was found",
+                                String::from_utf8_lossy(found.as_ref())
+                            ),
+                        ))
+                    }
+                    None => {
+                        return Err(self.xml_error_at(
+                            at,
+                            format!(
+                                "`</{}>` closes an element that was never opened",
+                                String::from_utf8_lossy(found.as_ref())
+                            ),
+                        ))
+                    }
+                }
+            }
+            Event::DocType(_) => {
+                let (line, column) = line_col(self.input, self.pos());
+                return Err(ReadError::Dtd { line, column });
+            }
+            _ => {}
+        }
+        Ok(ev)
+    }
+
     fn next(&mut self) -> Result<Ev<'i>, ReadError> {
         loop {
-            let ev = self.reader.read_event().map_err(|e| self.xml_error(e))?;
+            let ev = self.event()?;
             let after = self.pos();
             return Ok(match ev {
                 Event::Start(e) => {
@@ -186,12 +389,8 @@ impl<'i> Parser<'i> {
                 Event::End(_) => Ev::End,
                 Event::Text(t) => Ev::Text(self.unescaped(&t)?),
                 Event::CData(c) => Ev::Text(self.text_of(&c)),
-                Event::DocType(_) => {
-                    let (line, column) = line_col(self.input, after);
-                    return Err(ReadError::Dtd { line, column });
-                }
                 Event::Eof => Ev::Eof,
-                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => continue,
+                Event::DocType(_) | Event::Decl(_) | Event::PI(_) | Event::Comment(_) => continue,
             });
         }
     }
@@ -223,19 +422,18 @@ impl<'i> Parser<'i> {
         }
     }
 
-    /// An element's name (qualified, as written) and its attributes, from the text of its tag.
-    #[allow(clippy::type_complexity)]
+    /// An element's name (qualified, as written), with its attributes added to `out`.
     fn tag(
         &self,
-        e: BytesStart<'i>,
+        e: &BytesStart<'i>,
         keep_prefix: bool,
-    ) -> Result<(&'i str, Vec<(&'i str, Cow<'i, str>)>), ReadError> {
+        out: &mut Vec<(&'i str, Cow<'i, str>)>,
+    ) -> Result<&'i str, ReadError> {
         let name_len = e.name().as_ref().len();
-        let Some(content) = self.in_input(&e) else {
+        let Some(content) = self.in_input(e) else {
             return Err(self.xml_error("an element the reader did not take from the input"));
         };
         let name = content.get(..name_len).unwrap_or(content);
-        let mut out = Vec::new();
         for a in Attributes::new(content, name_len) {
             let a = a.map_err(|err| self.xml_error(err))?;
             let key_bytes = a.key.into_inner();
@@ -253,104 +451,187 @@ impl<'i> Parser<'i> {
             let value = self.unescaped(&a.value)?;
             out.push((key, value));
         }
-        Ok((name, out))
+        Ok(name)
     }
 
-    /// Reads the element that `e` starts (already consumed) into a [`Node`]. The XHTML of
-    /// `THE-VALUE` and `THE-ORIGINAL-VALUE` elements is kept as text: the XML it was.
-    fn node(
+    /// Reads a record: the element `e` starts (already consumed) and everything in it, into
+    /// the parser's arena, which the caller gives back with [`Parser::recycle`].
+    fn record(
         &mut self,
         e: BytesStart<'i>,
         start: usize,
         empty: bool,
-    ) -> Result<Node<'i>, ReadError> {
-        let end_name = e.name().as_ref().to_vec();
+    ) -> Result<Tree<'i>, ReadError> {
+        let mut tree = std::mem::take(&mut self.tree);
+        tree.clear();
+        self.node(&mut tree, e, start, empty)?;
+        Ok(tree)
+    }
+
+    fn recycle(&mut self, tree: Tree<'i>) {
+        self.tree = tree;
+    }
+
+    /// Reads the element that `e` starts (already consumed) into `tree`, returning its index.
+    /// The XHTML of `THE-VALUE` and `THE-ORIGINAL-VALUE` elements is kept as text: the XML it
+    /// was.
+    fn node(
+        &mut self,
+        tree: &mut Tree<'i>,
+        e: BytesStart<'i>,
+        start: usize,
+        empty: bool,
+    ) -> Result<u32, ReadError> {
+        let at = u32::try_from(tree.slots.len())
+            .map_err(|_| self.xml_error_at(start, "a record with too many elements"))?;
+        let a = tree.attrs.len() as u32;
         // Qualified: `xml:lang` and `xmlns:xhtml` must write back as they were.
-        let (qname, attrs) = self.tag(e, true)?;
+        let qname = self.tag(&e, true, &mut tree.attrs)?;
         let name = qname.rsplit_once(':').map_or(qname, |(_, l)| l);
-        let mut node = Node {
+        tree.slots.push(Slot {
             name,
-            attrs,
+            attrs: (a, tree.attrs.len() as u32),
+            first_child: 0,
+            last_child: 0,
+            next: 0,
+            text: Cow::Borrowed(""),
             start,
-            ..Default::default()
-        };
+            end: start,
+        });
+        let me = at as usize;
         if empty {
-            node.end = self.pos();
-            return Ok(node);
+            tree.slots[me].end = self.pos();
+            return Ok(at);
         }
         if self.depth >= MAX_DEPTH {
-            let (line, column) = line_col(self.input, start);
-            return Err(ReadError::Xml {
-                line,
-                column,
-                message: format!("elements nested deeper than {MAX_DEPTH} levels"),
-            });
+            return Err(self.xml_error_at(
+                start,
+                format!("elements nested deeper than {MAX_DEPTH} levels"),
+            ));
         }
-        if node.name == "THE-VALUE" || node.name == "THE-ORIGINAL-VALUE" {
-            let span = self
-                .reader
-                .read_to_end(quick_xml::name::QName(&end_name))
-                .map_err(|err| self.xml_error(err))?;
-            let (a, b) = (
-                usize::try_from(span.start).unwrap_or(0),
-                usize::try_from(span.end).unwrap_or(0),
-            );
-            node.text = Cow::Borrowed(self.input.get(a..b).unwrap_or("").trim());
-            node.end = self.pos();
-            return Ok(node);
+        if name == "THE-VALUE" || name == "THE-ORIGINAL-VALUE" {
+            let (from, to) = self.skip_content()?;
+            tree.slots[me].text = Cow::Borrowed(self.input.get(from..to).unwrap_or("").trim());
+            tree.slots[me].end = self.pos();
+            return Ok(at);
         }
         self.depth += 1;
         loop {
-            match self.next()? {
-                Ev::Start(c, s) => {
-                    let child = self.node(c, s, false)?;
-                    node.children.push(child);
-                }
-                Ev::Empty(c, s) => {
-                    let child = self.node(c, s, true)?;
-                    node.children.push(child);
-                }
+            let child = match self.next()? {
+                Ev::Start(c, s) => self.node(tree, c, s, false)?,
+                Ev::Empty(c, s) => self.node(tree, c, s, true)?,
                 Ev::Text(t) => {
-                    if node.text.is_empty() {
-                        node.text = t;
+                    let text = &mut tree.slots[me].text;
+                    if text.is_empty() {
+                        *text = t;
                     } else {
-                        node.text.to_mut().push_str(&t);
+                        text.to_mut().push_str(&t);
                     }
+                    continue;
                 }
                 Ev::End => break,
-                Ev::Eof => return Err(ReadError::Truncated(node.name.to_string())),
+                Ev::Eof => return Err(ReadError::Truncated(name.to_string())),
+            };
+            let last = tree.slots[me].last_child as usize;
+            if last == 0 {
+                tree.slots[me].first_child = child;
+            } else {
+                tree.slots[last].next = child;
             }
+            tree.slots[me].last_child = child;
         }
         self.depth -= 1;
-        node.end = self.pos();
-        Ok(node)
+        tree.slots[me].end = self.pos();
+        Ok(at)
     }
 
-    fn raw(&self, n: &Node) -> String {
-        self.input.get(n.start..n.end).unwrap_or("").to_string()
+    /// Passes over the content of the element just opened, up to and including its end tag,
+    /// checking that it is well-formed; returns the content's byte range.
+    fn skip_content(&mut self) -> Result<(usize, usize), ReadError> {
+        let from = self.pos();
+        let level = self.open.len();
+        loop {
+            let before = self.pos();
+            match self.event()? {
+                Event::End(_) if self.open.len() < level => return Ok((from, before)),
+                Event::Eof => {
+                    let name = self.open.last().copied().unwrap_or_default();
+                    return Err(ReadError::Truncated(local_str(name).to_string()));
+                }
+                _ => {}
+            }
+        }
     }
 
-    fn label(n: &Node) -> String {
+    /// Reads what is left of a section (a piece's parser reads to the end of its text).
+    fn records(
+        &mut self,
+        section: &str,
+        doc: &mut ReqIf,
+        to_the_end: bool,
+    ) -> Result<(), ReadError> {
+        loop {
+            let tree = match self.next()? {
+                Ev::Start(e, s) => self.record(e, s, false)?,
+                Ev::Empty(e, s) => self.record(e, s, true)?,
+                Ev::Text(_) => continue,
+                Ev::End if !to_the_end => return Ok(()),
+                Ev::Eof if to_the_end => return Ok(()),
+                Ev::End => return Err(self.xml_error("a piece of the document ended early")),
+                Ev::Eof => return Err(ReadError::Truncated(section.into())),
+            };
+            self.take_record(section, Node { tree: &tree, at: 0 }, doc);
+            self.recycle(tree);
+        }
+    }
+
+    fn raw(&self, n: Node<'_, 'i>) -> String {
+        self.input.get(n.start()..n.end()).unwrap_or("").to_string()
+    }
+
+    fn label(n: Node<'_, 'i>) -> String {
         match n.attr("IDENTIFIER") {
-            Some(id) => format!("{} {id}", n.name),
-            None => n.name.to_string(),
+            Some(id) => format!("{} {id}", n.name()),
+            None => n.name().to_string(),
         }
     }
 
     /// Keeps an element the standard does not name here, and says so.
-    fn keep(&mut self, n: &Node, extra: &mut Vec<String>, parent: &str) {
+    fn keep(&mut self, n: Node<'_, 'i>, extra: &mut Vec<String>, parent: &str) {
         self.warn(
-            n.start,
+            n.start(),
             Self::label(n),
             format!("not part of ReqIF 1.2 inside {parent}; kept verbatim"),
         );
         extra.push(self.raw(n));
     }
 
+    /// Reads a record that is not one of the sections' and keeps it verbatim in `doc.extra`,
+    /// unless it is one of `expected` (elements with a place of their own, written empty).
+    fn keep_record(
+        &mut self,
+        e: BytesStart<'i>,
+        s: usize,
+        empty: bool,
+        doc: &mut ReqIf,
+        parent: &str,
+        expected: &[&str],
+    ) -> Result<(), ReadError> {
+        let tree = self.record(e, s, empty)?;
+        let n = Node { tree: &tree, at: 0 };
+        if !expected.contains(&n.name()) {
+            let mut extra = std::mem::take(&mut doc.extra);
+            self.keep(n, &mut extra, parent);
+            doc.extra = extra;
+        }
+        self.recycle(tree);
+        Ok(())
+    }
+
     fn document(&mut self) -> Result<ReqIf, ReadError> {
-        let (root, start) = loop {
+        let root = loop {
             match self.next()? {
-                Ev::Start(e, s) => break (e, s),
+                Ev::Start(e, _) => break e,
                 Ev::Empty(e, _) => {
                     return Err(ReadError::NotReqIf(
                         String::from_utf8_lossy(e.name().as_ref()).into_owned(),
@@ -360,16 +641,14 @@ impl<'i> Parser<'i> {
                 Ev::End | Ev::Eof => return Err(ReadError::NotReqIf("nothing".into())),
             }
         };
-        let _ = start;
-        let qname = String::from_utf8_lossy(root.name().as_ref()).into_owned();
-        let root_attrs: Attrs = self
-            .tag(root, true)?
-            .1
+        let mut attrs = Vec::new();
+        let qname = self.tag(&root, true, &mut attrs)?;
+        let root_attrs: Attrs = attrs
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.into_owned()))
             .collect();
-        if local(qname.as_bytes()) != b"REQ-IF" {
-            return Err(ReadError::NotReqIf(qname));
+        if local_str(qname) != "REQ-IF" {
+            return Err(ReadError::NotReqIf(qname.to_string()));
         }
         let mut doc = ReqIf {
             root_attrs,
@@ -378,31 +657,30 @@ impl<'i> Parser<'i> {
         };
         loop {
             match self.next()? {
-                Ev::Start(e, s) => {
-                    let name = local(e.name().as_ref()).to_vec();
-                    match name.as_slice() {
-                        b"CORE-CONTENT" => self.core_content(&mut doc)?,
-                        b"TOOL-EXTENSIONS" => self.tool_extensions(&mut doc)?,
-                        _ => {
-                            let n = self.node(e, s, false)?;
-                            if n.name == "THE-HEADER" {
-                                self.header(&n, &mut doc);
-                            } else {
-                                let mut extra = std::mem::take(&mut doc.extra);
-                                self.keep(&n, &mut extra, "REQ-IF");
-                                doc.extra = extra;
-                            }
+                Ev::Start(e, s) => match local(e.name().as_ref()) {
+                    b"CORE-CONTENT" => self.core_content(&mut doc)?,
+                    b"TOOL-EXTENSIONS" => self.tool_extensions(&mut doc)?,
+                    _ => {
+                        let tree = self.record(e, s, false)?;
+                        let n = Node { tree: &tree, at: 0 };
+                        if n.name() == "THE-HEADER" {
+                            self.header(n, &mut doc);
+                        } else {
+                            let mut extra = std::mem::take(&mut doc.extra);
+                            self.keep(n, &mut extra, "REQ-IF");
+                            doc.extra = extra;
                         }
+                        self.recycle(tree);
                     }
-                }
-                Ev::Empty(e, s) => {
-                    let n = self.node(e, s, true)?;
-                    if !matches!(n.name, "CORE-CONTENT" | "TOOL-EXTENSIONS" | "THE-HEADER") {
-                        let mut extra = std::mem::take(&mut doc.extra);
-                        self.keep(&n, &mut extra, "REQ-IF");
-                        doc.extra = extra;
-                    }
-                }
+                },
+                Ev::Empty(e, s) => self.keep_record(
+                    e,
+                    s,
+                    true,
+                    &mut doc,
+                    "REQ-IF",
+                    &["CORE-CONTENT", "TOOL-EXTENSIONS", "THE-HEADER"],
+                )?,
                 Ev::Text(_) => {}
                 Ev::End => break,
                 Ev::Eof => return Err(ReadError::Truncated("REQ-IF".into())),
@@ -411,38 +689,35 @@ impl<'i> Parser<'i> {
         Ok(doc)
     }
 
-    fn header(&mut self, n: &Node, doc: &mut ReqIf) {
-        for h in &n.children {
-            if h.name != "REQ-IF-HEADER" {
+    fn header(&mut self, n: Node<'_, 'i>, doc: &mut ReqIf) {
+        for h in n.children() {
+            if h.name() != "REQ-IF-HEADER" {
                 let mut extra = std::mem::take(&mut doc.extra);
                 self.keep(h, &mut extra, "THE-HEADER");
                 doc.extra = extra;
                 continue;
             }
             doc.header.identifier = h.attr("IDENTIFIER").unwrap_or("").to_string();
-            for f in &h.children {
+            for f in h.children() {
                 doc.header
                     .fields
-                    .push((f.name.to_string(), f.text.to_string()));
+                    .push((f.name().to_string(), f.text().to_string()));
             }
         }
     }
 
     fn tool_extensions(&mut self, doc: &mut ReqIf) -> Result<(), ReadError> {
         loop {
-            match self.next()? {
-                Ev::Start(e, s) => {
-                    let n = self.node(e, s, false)?;
-                    doc.tool_extensions.push(self.raw(&n));
-                }
-                Ev::Empty(e, s) => {
-                    let n = self.node(e, s, true)?;
-                    doc.tool_extensions.push(self.raw(&n));
-                }
-                Ev::Text(_) => {}
+            let tree = match self.next()? {
+                Ev::Start(e, s) => self.record(e, s, false)?,
+                Ev::Empty(e, s) => self.record(e, s, true)?,
+                Ev::Text(_) => continue,
                 Ev::End => return Ok(()),
                 Ev::Eof => return Err(ReadError::Truncated("TOOL-EXTENSIONS".into())),
-            }
+            };
+            let raw = self.raw(Node { tree: &tree, at: 0 });
+            doc.tool_extensions.push(raw);
+            self.recycle(tree);
         }
     }
 
@@ -452,27 +727,26 @@ impl<'i> Parser<'i> {
         loop {
             match self.next()? {
                 Ev::Start(e, s) => {
-                    let name = String::from_utf8_lossy(local(e.name().as_ref())).into_owned();
-                    if depth == 0 && name == "REQ-IF-CONTENT" {
+                    let (is_content, section) = {
+                        let qname = e.name();
+                        let name = local(qname.as_ref());
+                        let section = SECTIONS.iter().find(|x| x.as_bytes() == name).copied();
+                        (name == b"REQ-IF-CONTENT", section)
+                    };
+                    if depth == 0 && is_content {
                         depth = 1;
                         continue;
                     }
-                    if depth == 1 && SECTIONS.contains(&name.as_str()) {
-                        self.section(&name, doc)?;
+                    if let (1, Some(section)) = (depth, section) {
+                        self.section(section, doc)?;
                         continue;
                     }
-                    let n = self.node(e, s, false)?;
-                    let mut extra = std::mem::take(&mut doc.extra);
-                    self.keep(&n, &mut extra, "REQ-IF-CONTENT");
-                    doc.extra = extra;
+                    self.keep_record(e, s, false, doc, "REQ-IF-CONTENT", &[])?;
                 }
                 Ev::Empty(e, s) => {
-                    let n = self.node(e, s, true)?;
-                    if !SECTIONS.contains(&n.name) && n.name != "REQ-IF-CONTENT" {
-                        let mut extra = std::mem::take(&mut doc.extra);
-                        self.keep(&n, &mut extra, "REQ-IF-CONTENT");
-                        doc.extra = extra;
-                    }
+                    let mut expected = SECTIONS.to_vec();
+                    expected.push("REQ-IF-CONTENT");
+                    self.keep_record(e, s, true, doc, "REQ-IF-CONTENT", &expected)?;
                 }
                 Ev::Text(_) => {}
                 Ev::End => {
@@ -487,67 +761,160 @@ impl<'i> Parser<'i> {
         }
     }
 
+    /// One of [`SECTIONS`], whose start tag was just read; a large `SPEC-OBJECTS` in pieces.
     fn section(&mut self, section: &str, doc: &mut ReqIf) -> Result<(), ReadError> {
-        loop {
-            let n = match self.next()? {
-                Ev::Start(e, s) => self.node(e, s, false)?,
-                Ev::Empty(e, s) => self.node(e, s, true)?,
-                Ev::Text(_) => continue,
-                Ev::End => return Ok(()),
-                Ev::Eof => return Err(ReadError::Truncated(section.into())),
-            };
-            match (section, n.name) {
-                ("DATATYPES", name) if name.starts_with("DATATYPE-DEFINITION-") => {
-                    let d = self.datatype(&n);
-                    self.known.insert(d.id.identifier.clone());
-                    doc.datatypes.push(d);
+        if section == "SPEC-OBJECTS" && self.threads > 1 {
+            if let Some(done) = self.spec_objects_in_pieces(doc) {
+                return done;
+            }
+        }
+        self.records(section, doc, false)
+    }
+
+    /// Reads the rest of the `SPEC-OBJECTS` section just opened in pieces side by side, then
+    /// resumes after them; `None` (nothing read, nothing changed) when the section is too
+    /// small to gain from it or a piece does not read on its own.
+    fn spec_objects_in_pieces(&mut self, doc: &mut ReqIf) -> Option<Result<(), ReadError>> {
+        let from = self.pos();
+        let qname = *self.open.last()?;
+        let end = from + find_end_tag(self.input.get(from..)?, qname)?;
+        if end - from < self.parallel_from {
+            return None;
+        }
+        // Pieces of at least a quarter of the threshold (1 MiB by default).
+        let pieces = self
+            .threads
+            .min((end - from) / (self.parallel_from / 4).max(1))
+            .max(1);
+        let prefix = qname.strip_suffix("SPEC-OBJECTS")?;
+        let close = format!("</{prefix}SPEC-OBJECT>");
+        let mut cuts = vec![from];
+        for k in 1..pieces {
+            let mut target = (from + (end - from) / pieces * k).max(cuts[cuts.len() - 1]);
+            while !self.input.is_char_boundary(target) {
+                target += 1;
+            }
+            let found = self
+                .input
+                .get(target..end)
+                .and_then(|s| memchr::memmem::find(s.as_bytes(), close.as_bytes()));
+            if let Some(i) = found {
+                cuts.push(target + i + close.len());
+            }
+        }
+        cuts.push(end);
+        cuts.dedup();
+        if cuts.len() < 3 {
+            return None;
+        }
+        let (input, known) = (self.input, &self.known);
+        let read: Option<Vec<Piece<'i>>> = std::thread::scope(|scope| {
+            // A thread that cannot be started (the machine is out of them) only means the
+            // section is read on one core.
+            let others: Vec<_> = cuts[1..]
+                .windows(2)
+                .map(|w| {
+                    let (a, b) = (w[0], w[1]);
+                    std::thread::Builder::new()
+                        .name("reqif-piece".into())
+                        .spawn_scoped(scope, move || Piece::read(input, a, b, known))
+                })
+                .collect();
+            let first = Piece::read(input, cuts[0], cuts[1], known);
+            let mut pieces = vec![first.ok()];
+            for h in others {
+                pieces.push(h.ok().and_then(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                        .ok()
+                }));
+            }
+            pieces.into_iter().collect()
+        });
+        let pieces = read?;
+        self.pieces = pieces.len();
+        doc.spec_objects
+            .reserve(pieces.iter().map(|p| p.objects.len()).sum());
+        for p in pieces {
+            doc.spec_objects.extend(p.objects);
+            doc.extra.extend(p.extra);
+            self.warnings.extend(p.warnings);
+            self.refs.extend(p.refs);
+            self.known.extend(p.known);
+        }
+        // The pieces end where the section's end tag starts; read on from there. The open
+        // elements are still on `self.open`, so the end tag is checked as any other.
+        self.reader = reader_of(self.input.get(end..).unwrap_or(""));
+        self.base = end;
+        Some(self.records("SPEC-OBJECTS", doc, false))
+    }
+
+    /// Maps a record read in `section` into the document, or keeps it verbatim.
+    fn take_record(&mut self, section: &str, n: Node<'_, 'i>, doc: &mut ReqIf) {
+        match (section, n.name()) {
+            ("DATATYPES", name) if name.starts_with("DATATYPE-DEFINITION-") => {
+                let d = self.datatype(n);
+                self.learn(n);
+                doc.datatypes.push(d);
+            }
+            (
+                "SPEC-TYPES",
+                "SPEC-OBJECT-TYPE"
+                | "SPECIFICATION-TYPE"
+                | "SPEC-RELATION-TYPE"
+                | "RELATION-GROUP-TYPE",
+            ) => {
+                let t = self.spec_type(n);
+                self.learn(n);
+                if let Some(defs) = n.child("SPEC-ATTRIBUTES") {
+                    for a in defs.children() {
+                        if a.name().starts_with("ATTRIBUTE-DEFINITION-") {
+                            self.learn(a);
+                        }
+                    }
                 }
-                (
-                    "SPEC-TYPES",
-                    "SPEC-OBJECT-TYPE"
-                    | "SPECIFICATION-TYPE"
-                    | "SPEC-RELATION-TYPE"
-                    | "RELATION-GROUP-TYPE",
-                ) => {
-                    let t = self.spec_type(&n);
-                    self.known.insert(t.id.identifier.clone());
-                    self.known
-                        .extend(t.attributes.iter().map(|a| a.id.identifier.clone()));
-                    doc.spec_types.push(t);
-                }
-                ("SPEC-OBJECTS", "SPEC-OBJECT") => {
-                    let o = self.spec_object(&n);
-                    self.known.insert(o.id.identifier.clone());
-                    doc.spec_objects.push(o);
-                }
-                ("SPEC-RELATIONS", "SPEC-RELATION") => {
-                    let r = self.spec_relation(&n);
-                    self.known.insert(r.id.identifier.clone());
-                    doc.spec_relations.push(r);
-                }
-                ("SPECIFICATIONS", "SPECIFICATION") => {
-                    let s = self.specification(&n);
-                    self.known.insert(s.id.identifier.clone());
-                    doc.specifications.push(s);
-                }
-                ("SPEC-RELATION-GROUPS", "RELATION-GROUP") => {
-                    let g = self.relation_group(&n);
-                    doc.relation_groups.push(g);
-                }
-                _ => {
-                    let mut extra = std::mem::take(&mut doc.extra);
-                    self.keep(&n, &mut extra, section);
-                    doc.extra = extra;
-                }
+                doc.spec_types.push(t);
+            }
+            ("SPEC-OBJECTS", "SPEC-OBJECT") => {
+                let o = self.spec_object(n);
+                self.learn(n);
+                doc.spec_objects.push(o);
+            }
+            ("SPEC-RELATIONS", "SPEC-RELATION") => {
+                let r = self.spec_relation(n);
+                self.learn(n);
+                doc.spec_relations.push(r);
+            }
+            ("SPECIFICATIONS", "SPECIFICATION") => {
+                let s = self.specification(n);
+                self.learn(n);
+                doc.specifications.push(s);
+            }
+            ("SPEC-RELATION-GROUPS", "RELATION-GROUP") => {
+                let g = self.relation_group(n);
+                doc.relation_groups.push(g);
+            }
+            _ => {
+                let mut extra = std::mem::take(&mut doc.extra);
+                self.keep(n, &mut extra, section);
+                doc.extra = extra;
             }
         }
     }
 
+    /// Remembers the identifier of a record read, when it is the input's own text (one with
+    /// an entity in it is found by [`Parser::check_references`] instead).
+    fn learn(&mut self, n: Node<'_, 'i>) {
+        if let Some(id) = n.attr_in_input("IDENTIFIER") {
+            self.known.insert(id);
+        }
+    }
+
     /// The identity of an identifiable element and its other XML attributes.
-    fn identity(&mut self, n: &Node) -> (Identity, Attrs) {
+    fn identity(&mut self, n: Node<'_, 'i>) -> (Identity, Attrs) {
         let mut id = Identity::default();
         let mut attrs = Vec::new();
-        for (k, v) in &n.attrs {
+        for (k, v) in n.attrs() {
             match *k {
                 "IDENTIFIER" => id.identifier = v.to_string(),
                 "LAST-CHANGE" => id.last_change = Some(v.to_string()),
@@ -558,7 +925,7 @@ impl<'i> Parser<'i> {
         }
         attrs.sort();
         if id.identifier.is_empty() {
-            self.warn(n.start, n.name.to_string(), "has no IDENTIFIER");
+            self.warn(n.start(), n.name().to_string(), "has no IDENTIFIER");
         }
         if let Some(alt) = n.child("ALTERNATIVE-ID") {
             id.alternative_id = alt
@@ -571,37 +938,43 @@ impl<'i> Parser<'i> {
 
     /// A reference to `id`: fine when it names a record already read; otherwise remembered, to
     /// check once the whole document is read.
-    fn refer(&mut self, n: &Node, pos: usize, kind: &'static str, id: &str) {
-        if !self.known.contains(id) {
+    fn refer(&mut self, n: Node<'_, 'i>, pos: usize, kind: &'static str, id: &str) {
+        let known = self.known.contains(id) || self.known_before.is_some_and(|k| k.contains(id));
+        if !known {
             self.refs.push((Self::label(n), pos, kind, id.to_string()));
         }
     }
 
     /// The text of `n/CONTAINER/*-REF` (the first), remembered to check that it resolves.
-    fn reference(&mut self, n: &Node, container: &str, kind: &'static str) -> Option<String> {
-        let r = n.child(container)?.children.first()?;
-        let id = r.text.trim().to_string();
-        self.refer(n, r.start, kind, &id);
+    fn reference(
+        &mut self,
+        n: Node<'_, 'i>,
+        container: &str,
+        kind: &'static str,
+    ) -> Option<String> {
+        let r = n.child(container)?.first_child()?;
+        let id = r.text().trim().to_string();
+        self.refer(n, r.start(), kind, &id);
         Some(id)
     }
 
-    fn datatype(&mut self, n: &Node) -> Datatype {
+    fn datatype(&mut self, n: Node<'_, 'i>) -> Datatype {
         let (id, attrs) = self.identity(n);
         let mut d = Datatype {
             kind: n
-                .name
+                .name()
                 .trim_start_matches("DATATYPE-DEFINITION-")
                 .to_string(),
             id,
             attrs,
             ..Default::default()
         };
-        for c in &n.children {
-            match c.name {
+        for c in n.children() {
+            match c.name() {
                 "ALTERNATIVE-ID" => {}
                 "SPECIFIED-VALUES" if d.kind == "ENUMERATION" => {
-                    for v in &c.children {
-                        if v.name != "ENUM-VALUE" {
+                    for v in c.children() {
+                        if v.name() != "ENUM-VALUE" {
                             self.keep(v, &mut d.extra, "SPECIFIED-VALUES");
                             continue;
                         }
@@ -618,18 +991,18 @@ impl<'i> Parser<'i> {
                         });
                     }
                 }
-                _ => self.keep(c, &mut d.extra, n.name),
+                _ => self.keep(c, &mut d.extra, n.name()),
             }
         }
         d
     }
 
-    fn values(&mut self, n: &Node, extra: &mut Vec<String>) -> Vec<Value> {
+    fn values(&mut self, n: Node<'_, 'i>, extra: &mut Vec<String>) -> Vec<Value> {
         let Some(values) = n.child("VALUES") else {
             return Vec::new();
         };
-        let mut out = Vec::with_capacity(values.children.len());
-        for v in &values.children {
+        let mut out = Vec::with_capacity(values.children().count());
+        for v in values.children() {
             match self.value(v) {
                 Some(value) => out.push(value),
                 None => self.keep(v, extra, "VALUES"),
@@ -638,25 +1011,25 @@ impl<'i> Parser<'i> {
         out
     }
 
-    fn value(&mut self, v: &Node) -> Option<Value> {
-        let kind = v.name.strip_prefix("ATTRIBUTE-VALUE-")?.to_string();
-        let definition = match v.child("DEFINITION").and_then(|d| d.children.first()) {
+    fn value(&mut self, v: Node<'_, 'i>) -> Option<Value> {
+        let kind = v.name().strip_prefix("ATTRIBUTE-VALUE-")?.to_string();
+        let definition = match v.child("DEFINITION").and_then(|d| d.first_child()) {
             Some(r) => {
-                let id = r.text.trim().to_string();
-                self.refer(v, r.start, "attribute definition", &id);
+                let id = r.text().trim().to_string();
+                self.refer(v, r.start(), "attribute definition", &id);
                 id
             }
             None => {
                 self.warn(
-                    v.start,
-                    v.name.to_string(),
+                    v.start(),
+                    v.name().to_string(),
                     "has no DEFINITION; kept without one",
                 );
                 String::new()
             }
         };
         let mut attrs: Attrs = v
-            .attrs
+            .attrs()
             .iter()
             .filter(|(k, _)| *k != "THE-VALUE")
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -664,17 +1037,12 @@ impl<'i> Parser<'i> {
         attrs.sort();
         let content = match kind.as_str() {
             "XHTML" => Content::Xhtml {
-                value: v.child("THE-VALUE").map(|t| t.text.to_string()),
-                original: v.child("THE-ORIGINAL-VALUE").map(|t| t.text.to_string()),
+                value: v.child("THE-VALUE").map(|t| t.text().to_string()),
+                original: v.child("THE-ORIGINAL-VALUE").map(|t| t.text().to_string()),
             },
             "ENUMERATION" => Content::Enumeration(
                 v.child("VALUES")
-                    .map(|vs| {
-                        vs.children
-                            .iter()
-                            .map(|r| r.text.trim().to_string())
-                            .collect()
-                    })
+                    .map(|vs| vs.children().map(|r| r.text().trim().to_string()).collect())
                     .unwrap_or_default(),
             ),
             _ => Content::Simple(v.attr("THE-VALUE").map(str::to_string)),
@@ -687,62 +1055,62 @@ impl<'i> Parser<'i> {
         })
     }
 
-    fn spec_type(&mut self, n: &Node) -> SpecType {
+    fn spec_type(&mut self, n: Node<'_, 'i>) -> SpecType {
         let (id, attrs) = self.identity(n);
         let mut t = SpecType {
-            element: n.name.to_string(),
+            element: n.name().to_string(),
             id,
             attrs,
             ..Default::default()
         };
-        for c in &n.children {
-            match c.name {
+        for c in n.children() {
+            match c.name() {
                 "ALTERNATIVE-ID" => {}
                 "SPEC-ATTRIBUTES" => {
-                    for a in &c.children {
-                        if !a.name.starts_with("ATTRIBUTE-DEFINITION-") {
+                    for a in c.children() {
+                        if !a.name().starts_with("ATTRIBUTE-DEFINITION-") {
                             self.keep(a, &mut t.extra, "SPEC-ATTRIBUTES");
                             continue;
                         }
                         let (aid, aattrs) = self.identity(a);
                         let mut def = AttributeDefinition {
                             kind: a
-                                .name
+                                .name()
                                 .trim_start_matches("ATTRIBUTE-DEFINITION-")
                                 .to_string(),
                             id: aid,
                             attrs: aattrs,
                             ..Default::default()
                         };
-                        for ac in &a.children {
-                            match ac.name {
+                        for ac in a.children() {
+                            match ac.name() {
                                 "ALTERNATIVE-ID" => {}
                                 "TYPE" => def.datatype = self.reference(a, "TYPE", "datatype"),
                                 "DEFAULT-VALUE" => {
                                     def.default_value =
-                                        ac.children.first().and_then(|v| self.value(v));
+                                        ac.first_child().and_then(|v| self.value(v));
                                 }
-                                _ => self.keep(ac, &mut def.extra, a.name),
+                                _ => self.keep(ac, &mut def.extra, a.name()),
                             }
                         }
                         t.attributes.push(def);
                     }
                 }
-                _ => self.keep(c, &mut t.extra, n.name),
+                _ => self.keep(c, &mut t.extra, n.name()),
             }
         }
         t
     }
 
-    fn spec_object(&mut self, n: &Node) -> SpecObject {
+    fn spec_object(&mut self, n: Node<'_, 'i>) -> SpecObject {
         let (id, attrs) = self.identity(n);
         let mut o = SpecObject {
             id,
             attrs,
             ..Default::default()
         };
-        for c in &n.children {
-            match c.name {
+        for c in n.children() {
+            match c.name() {
                 "ALTERNATIVE-ID" => {}
                 "TYPE" => o.type_ref = self.reference(n, "TYPE", "spec object type"),
                 "VALUES" => {
@@ -756,15 +1124,15 @@ impl<'i> Parser<'i> {
         o
     }
 
-    fn spec_relation(&mut self, n: &Node) -> SpecRelation {
+    fn spec_relation(&mut self, n: Node<'_, 'i>) -> SpecRelation {
         let (id, attrs) = self.identity(n);
         let mut r = SpecRelation {
             id,
             attrs,
             ..Default::default()
         };
-        for c in &n.children {
-            match c.name {
+        for c in n.children() {
+            match c.name() {
                 "ALTERNATIVE-ID" => {}
                 "TYPE" => r.type_ref = self.reference(n, "TYPE", "spec relation type"),
                 "SOURCE" => r.source = self.reference(n, "SOURCE", "spec object"),
@@ -780,20 +1148,20 @@ impl<'i> Parser<'i> {
         r
     }
 
-    fn hierarchy(&mut self, n: &Node) -> Hierarchy {
+    fn hierarchy(&mut self, n: Node<'_, 'i>) -> Hierarchy {
         let (id, attrs) = self.identity(n);
         let mut h = Hierarchy {
             id,
             attrs,
             ..Default::default()
         };
-        for c in &n.children {
-            match c.name {
+        for c in n.children() {
+            match c.name() {
                 "ALTERNATIVE-ID" => {}
                 "OBJECT" => h.object = self.reference(n, "OBJECT", "spec object"),
                 "CHILDREN" => {
-                    for k in &c.children {
-                        if k.name == "SPEC-HIERARCHY" {
+                    for k in c.children() {
+                        if k.name() == "SPEC-HIERARCHY" {
                             let child = self.hierarchy(k);
                             h.children.push(child);
                         } else {
@@ -807,15 +1175,15 @@ impl<'i> Parser<'i> {
         h
     }
 
-    fn specification(&mut self, n: &Node) -> Specification {
+    fn specification(&mut self, n: Node<'_, 'i>) -> Specification {
         let (id, attrs) = self.identity(n);
         let mut s = Specification {
             id,
             attrs,
             ..Default::default()
         };
-        for c in &n.children {
-            match c.name {
+        for c in n.children() {
+            match c.name() {
                 "ALTERNATIVE-ID" => {}
                 "TYPE" => s.type_ref = self.reference(n, "TYPE", "specification type"),
                 "VALUES" => {
@@ -824,8 +1192,8 @@ impl<'i> Parser<'i> {
                     s.extra = extra;
                 }
                 "CHILDREN" => {
-                    for k in &c.children {
-                        if k.name == "SPEC-HIERARCHY" {
+                    for k in c.children() {
+                        if k.name() == "SPEC-HIERARCHY" {
                             let child = self.hierarchy(k);
                             s.children.push(child);
                         } else {
@@ -839,15 +1207,15 @@ impl<'i> Parser<'i> {
         s
     }
 
-    fn relation_group(&mut self, n: &Node) -> RelationGroup {
+    fn relation_group(&mut self, n: Node<'_, 'i>) -> RelationGroup {
         let (id, attrs) = self.identity(n);
         let mut g = RelationGroup {
             id,
             attrs,
             ..Default::default()
         };
-        for c in &n.children {
-            match c.name {
+        for c in n.children() {
+            match c.name() {
                 "ALTERNATIVE-ID" => {}
                 "TYPE" => g.type_ref = self.reference(n, "TYPE", "relation group type"),
                 "SOURCE-SPECIFICATION" => {
@@ -859,9 +1227,9 @@ impl<'i> Parser<'i> {
                         self.reference(n, "TARGET-SPECIFICATION", "specification")
                 }
                 "SPEC-RELATIONS" => {
-                    for r in &c.children {
-                        let id = r.text.trim().to_string();
-                        self.refer(n, r.start, "spec relation", &id);
+                    for r in c.children() {
+                        let id = r.text().trim().to_string();
+                        self.refer(n, r.start(), "spec relation", &id);
                         g.relations.push(id);
                     }
                 }
@@ -873,8 +1241,8 @@ impl<'i> Parser<'i> {
 
     /// Every reference that names nothing in the document becomes a warning at the reference.
     fn check_references(&mut self, doc: &ReqIf) {
-        self.known = HashSet::new();
-        let mut known: HashSet<&str> = HashSet::new();
+        self.known = Known::default();
+        let mut known: HashSet<&str, foldhash::fast::RandomState> = HashSet::default();
         known.extend(doc.datatypes.iter().map(|d| d.id.identifier.as_str()));
         for t in &doc.spec_types {
             known.insert(t.id.identifier.as_str());
@@ -894,6 +1262,51 @@ impl<'i> Parser<'i> {
             }
         }
     }
+}
+
+/// What a piece of a `SPEC-OBJECTS` section read into, to put back in document order.
+struct Piece<'i> {
+    objects: Vec<SpecObject>,
+    extra: Vec<String>,
+    warnings: Vec<Warning>,
+    refs: Vec<Ref>,
+    known: Known<'i>,
+}
+
+impl<'i> Piece<'i> {
+    /// Reads `input[from..to]`, which must be whole records and nothing unfinished.
+    fn read(input: &'i str, from: usize, to: usize, known: &Known<'i>) -> Result<Self, ReadError> {
+        let mut p = Parser::new(input, from, to, Some(known));
+        let mut doc = ReqIf::default();
+        p.records("SPEC-OBJECTS", &mut doc, true)?;
+        Ok(Piece {
+            objects: doc.spec_objects,
+            extra: doc.extra,
+            warnings: p.warnings,
+            refs: p.refs,
+            known: p.known,
+        })
+    }
+}
+
+/// Where the end tag of `qname` first starts in `text`.
+fn find_end_tag(text: &str, qname: &str) -> Option<usize> {
+    let pattern = format!("</{qname}");
+    let finder = memchr::memmem::Finder::new(pattern.as_bytes());
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = finder.find(&bytes[from..]) {
+        let at = from + i;
+        match bytes.get(at + pattern.len()) {
+            Some(b'>' | b' ' | b'\t' | b'\r' | b'\n') => return Some(at),
+            _ => from = at + pattern.len(),
+        }
+    }
+    None
+}
+
+fn local_str(qname: &str) -> &str {
+    qname.rsplit_once(':').map_or(qname, |(_, l)| l)
 }
 
 /// The record sections of `REQ-IF-CONTENT`.
