@@ -16,8 +16,11 @@ pub struct Engagement {
     pub phase: String,
     pub cycle: i64,
     pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub retired_at: Option<OffsetDateTime>,
 }
 
@@ -151,6 +154,7 @@ pub struct Transition {
     pub cycle_trigger: Option<String>,
     pub reason: String,
     pub actor_id: Uuid,
+    #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
 }
 
@@ -197,6 +201,7 @@ pub struct MatrixRow {
     /// Comma-separated phase names, possibly empty.
     pub phases: String,
     pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
 }
 
@@ -253,8 +258,11 @@ pub struct Criterion {
     pub met: bool,
     pub evidence: Option<String>,
     pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub retired_at: Option<OffsetDateTime>,
 }
 

@@ -21,7 +21,9 @@ pub struct Term {
     pub lang: String,
     pub version: i64,
     pub created_by: Uuid,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
 }
 
@@ -83,6 +85,7 @@ pub struct Acknowledgement {
     pub term_id: Uuid,
     pub user_id: Uuid,
     pub term_version: i64,
+    #[serde(with = "time::serde::rfc3339")]
     pub acknowledged_at: OffsetDateTime,
 }
 
@@ -125,9 +128,11 @@ pub struct Session {
     pub key: String,
     pub kind: String,
     pub title: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub held_at: OffsetDateTime,
     pub notes: String,
     pub created_by: Uuid,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
 

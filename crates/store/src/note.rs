@@ -15,7 +15,9 @@ pub struct Note {
     pub record_id: Uuid,
     pub author_id: Uuid,
     pub body: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub retired_at: Option<OffsetDateTime>,
 }
 

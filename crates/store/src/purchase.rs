@@ -43,9 +43,12 @@ pub struct Objective {
     pub owner_id: Option<Uuid>,
     pub status: String,
     pub approved_by: Option<Uuid>,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub approved_at: Option<OffsetDateTime>,
     pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
 }
 
@@ -113,7 +116,9 @@ pub struct ProcurementStep {
     pub due_on: Date,
     pub status: String,
     pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
 }
 
@@ -179,7 +184,9 @@ pub struct Insight {
     pub owner_id: Option<Uuid>,
     pub status: String,
     pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
 }
 

@@ -21,7 +21,9 @@ pub struct Requirement {
     pub status: String,
     pub priority: Option<String>,
     pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
 }
 
@@ -196,6 +198,7 @@ pub struct Version {
     pub version: i64,
     pub snapshot: String,
     pub actor_id: Option<Uuid>,
+    #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
 }
 
@@ -234,9 +237,11 @@ pub struct Clarification {
     pub requirement_id: Uuid,
     pub question: String,
     pub asked_by: Uuid,
+    #[serde(with = "time::serde::rfc3339")]
     pub asked_at: OffsetDateTime,
     pub answer: Option<String>,
     pub answered_by: Option<Uuid>,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub answered_at: Option<OffsetDateTime>,
 }
 
@@ -313,6 +318,7 @@ pub struct PriorityDecision {
     pub priority: String,
     pub rationale: String,
     pub decided_by: Uuid,
+    #[serde(with = "time::serde::rfc3339")]
     pub decided_at: OffsetDateTime,
 }
 
@@ -354,8 +360,10 @@ pub struct Estimate {
     pub fit: String,
     pub basis: String,
     pub estimated_by: Uuid,
+    #[serde(with = "time::serde::rfc3339")]
     pub estimated_at: OffsetDateTime,
     pub acknowledged_by: Option<Uuid>,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub acknowledged_at: Option<OffsetDateTime>,
 }
 

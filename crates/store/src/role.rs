@@ -13,7 +13,9 @@ pub struct Assignment {
     pub role: String,
     pub functional_area: Option<String>,
     pub version: i64,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub retired_at: Option<OffsetDateTime>,
 }
 

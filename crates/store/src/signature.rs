@@ -15,6 +15,7 @@ pub struct Signature {
     pub meaning: String,
     pub signer_id: Uuid,
     pub signer_name: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub signed_at: OffsetDateTime,
     #[serde(skip)]
     pub token_id: Option<Uuid>,

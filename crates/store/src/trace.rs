@@ -14,6 +14,7 @@ pub struct Link {
     pub to_id: Uuid,
     pub kind: String,
     pub created_by: Uuid,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
 
@@ -64,10 +65,12 @@ pub struct Conflict {
     pub requirement_b: Uuid,
     pub description: String,
     pub raised_by: Uuid,
+    #[serde(with = "time::serde::rfc3339")]
     pub raised_at: OffsetDateTime,
     pub status: String,
     pub resolution: Option<String>,
     pub resolved_by: Option<Uuid>,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub resolved_at: Option<OffsetDateTime>,
     pub version: i64,
 }

@@ -124,10 +124,14 @@ pub struct Token {
     #[serde(skip)]
     pub token_hash: String,
     pub kind: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
     pub expires_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub revoked_at: Option<OffsetDateTime>,
     /// When a browser session was last used (idle expiry); `None` until its first use.
+    #[serde(with = "time::serde::rfc3339::option")]
     pub last_seen_at: Option<OffsetDateTime>,
 }
 

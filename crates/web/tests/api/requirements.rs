@@ -189,6 +189,19 @@ backend_tests! {
         assert_eq!(fresh.body["effort_days"], 5.0);
         let trail = t.get(&format!("/api/v1/engagements/{eid}/audit?limit=500"), &tok).await;
         assert!(trail.text.contains("revised after workshop 3"), "the acknowledged estimate is in the trail");
+        // Every time in the records the trail keeps is RFC 3339 (or null), not an array of numbers.
+        let mut times = 0;
+        for item in trail.body["items"].as_array().unwrap() {
+            for side in ["before", "after"] {
+                let Some(record) = item[side].as_object() else { continue };
+                for (k, v) in record.iter().filter(|(k, v)| k.ends_with("_at") && !v.is_null()) {
+                    let text = v.as_str().unwrap_or_else(|| panic!("{} {side}.{k} = {v}", item["action"]));
+                    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).unwrap_or_else(|e| panic!("{k} {text}: {e}"));
+                    times += 1;
+                }
+            }
+        }
+        assert!(times > 10, "the trail's records have times: {times}");
         // Bad estimates name the field.
         let res = t.call(Method::PUT, &format!("/api/v1/engagements/{eid}/requirements/{}/estimate", ids[0]), Some(&pm),
             Some(json!({"effort_days": -1.0, "cost": 1.0, "currency": "euro", "feasibility": "maybe", "fit": "standard_process", "basis": ""})), &[]).await;
