@@ -1,7 +1,9 @@
 //! Files uploaded for a preview, held until the user confirms (or leaves): a re-import or a CSV
 //! import is shown before it is written, and confirming should not mean choosing the file again.
 //! Held in memory, per user and by the file's SHA-256, for half an hour, within a byte budget;
-//! the oldest go first. A restarted server has none: the user uploads again.
+//! the oldest go first. One user holds at most four files and half the budget, their own oldest
+//! going first, so one busy user cannot push everybody else's files out. A restarted server has
+//! none: the user uploads again.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -9,6 +11,7 @@ use uuid::Uuid;
 
 const KEEP: Duration = Duration::from_secs(30 * 60);
 const MAX_FILES: usize = 16;
+const MAX_PER_USER: usize = 4;
 
 struct Held {
     user: Uuid,
@@ -41,6 +44,16 @@ impl Uploads {
             at: Instant::now(),
             bytes,
         });
+        // The user's own share first.
+        loop {
+            let mine: Vec<usize> = (0..held.len()).filter(|i| held[*i].user == user).collect();
+            let bytes: usize = mine.iter().map(|i| held[*i].bytes.len()).sum();
+            if mine.len() > MAX_PER_USER || (mine.len() > 1 && bytes > self.budget / 2) {
+                held.remove(mine[0]);
+            } else {
+                break;
+            }
+        }
         while held.len() > MAX_FILES
             || (held.len() > 1 && held.iter().map(|h| h.bytes.len()).sum::<usize>() > self.budget)
         {
@@ -80,5 +93,33 @@ mod tests {
             "the oldest went to keep within the budget"
         );
         assert!(u.take(a, "y").is_some());
+    }
+
+    #[test]
+    fn one_user_cannot_push_out_everybody_elses_files() {
+        let u = Uploads::new(20);
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        u.hold(b, "b", vec![0; 3]);
+        for i in 0..10 {
+            u.hold(a, &format!("a{i}"), vec![0; 2]);
+        }
+        assert_eq!(
+            u.take(b, "b"),
+            Some(vec![0; 3]),
+            "b's file outlived a's ten"
+        );
+        assert_eq!(
+            u.take(a, "a5"),
+            None,
+            "a holds four at most: the oldest went"
+        );
+        assert!(u.take(a, "a6").is_some() && u.take(a, "a9").is_some());
+        // Half the budget each: a's large files push out a's own, not b's.
+        u.hold(b, "b2", vec![0; 8]);
+        u.hold(a, "big1", vec![0; 8]);
+        u.hold(a, "big2", vec![0; 8]);
+        assert_eq!(u.take(a, "big1"), None);
+        assert!(u.take(b, "b2").is_some());
+        assert!(u.take(a, "big2").is_some());
     }
 }
