@@ -109,6 +109,34 @@ fn what_only_looks_like_the_end_of_a_record_does_not_cut_the_section() {
 }
 
 #[test]
+fn a_byte_order_mark_where_a_piece_starts_moves_nothing() {
+    // U+FEFF between records is text, ignored; a reader starting on it must still count it.
+    let doc = many(8, |_| "\u{feff}".into());
+    let pieces: Vec<usize> = (2..5)
+        .map(|threads| same(doc.as_bytes(), threads))
+        .collect();
+    assert!(pieces.iter().all(|p| *p > 1), "{pieces:?}");
+}
+
+#[test]
+fn an_error_after_the_pieces_is_where_one_core_puts_it() {
+    let doc = many(8, |_| String::new()).replace(
+        "<SPECIFICATION IDENTIFIER=\"s1\">",
+        "<SPECIFICATION IDENTIFIER=\"s1\" LONG-NAME=\"a&zz;\">",
+    );
+    let (one, many) = both(doc.as_bytes(), 3);
+    let e = one.unwrap_err();
+    let line = doc[..doc.find("LONG-NAME=\"a&zz;").unwrap()]
+        .lines()
+        .count() as u64;
+    assert!(
+        matches!(e, ReadError::Xml { line: l, .. } if l == line),
+        "{e} (line {line})"
+    );
+    assert_eq!(many.unwrap_err(), e);
+}
+
+#[test]
 fn a_broken_piece_gives_the_error_one_core_gives() {
     let doc = many(8, |i| {
         if i == 6 {

@@ -106,6 +106,23 @@ mod tests {
         assert!(e.to_string().contains("nested deeper than 256"), "{e}");
         let e = read(b"<REQ-IF><THE-HEADER></REQ-IF>").unwrap_err();
         assert!(matches!(e, ReadError::Xml { line: 1, .. }), "{e}");
+        // Where the end tag starts, even with space before its `>`.
+        let e = read(b"<REQ-IF><THE-HEADER>\n  </REQ-IF >").unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ReadError::Xml {
+                    line: 2,
+                    column: 3,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(e.to_string().contains("expected `</THE-HEADER>`"), "{e}");
+        // An error the reader finds itself (a bad entity) is where it is, not at the start.
+        let e = read(b"<REQ-IF>\n<THE-HEADER TITLE=\"a&zz;\"/></REQ-IF>").unwrap_err();
+        assert!(matches!(e, ReadError::Xml { line: 2, .. }), "{e}");
         // A billion laughs never gets to expand: no DTD is accepted.
         let laughs = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><REQ-IF>&lol2;</REQ-IF>"#;
         assert!(matches!(

@@ -188,6 +188,9 @@ struct Parser<'i, 'k> {
     /// it here rather than by quick-xml, so that a reader resumed part-way through the document
     /// still knows what is open.
     open: Vec<&'i str>,
+    /// Where the event being taken apart starts (about: before leading whitespace), for the
+    /// errors the reader finds itself in it (a bad entity, a bad attribute).
+    at: usize,
     warnings: Vec<Warning>,
     /// Identifiers of the records read so far: most references point back to one of them.
     known: Known<'i>,
@@ -268,6 +271,14 @@ fn reader_of(text: &str) -> Reader<&[u8]> {
 impl<'i, 'k> Parser<'i, 'k> {
     /// A parser of `input[from..to]`; positions are the whole input's.
     fn new(input: &'i str, from: usize, to: usize, known_before: Option<&'k Known<'i>>) -> Self {
+        // quick-xml drops a byte order mark at the start of what it reads without counting it
+        // in its positions: drop it here, and count it. (Inside a document U+FEFF is only
+        // text, and text between records is ignored, so a piece that starts with one reads as
+        // the whole document does.)
+        let from = match input.get(from..to) {
+            Some(t) if t.starts_with('\u{feff}') => from + '\u{feff}'.len_utf8(),
+            _ => from,
+        };
         Parser {
             input,
             base: from,
@@ -275,6 +286,7 @@ impl<'i, 'k> Parser<'i, 'k> {
             line_starts: None,
             reader: reader_of(input.get(from..to).unwrap_or("")),
             open: Vec::new(),
+            at: from,
             warnings: Vec::new(),
             known: Known::default(),
             known_before,
@@ -291,6 +303,7 @@ impl<'i, 'k> Parser<'i, 'k> {
             .saturating_add(usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX))
     }
 
+    /// An error quick-xml reported, where it says it is.
     fn xml_error(&self, e: impl std::fmt::Display) -> ReadError {
         let at = self
             .base
@@ -329,39 +342,45 @@ impl<'i, 'k> Parser<'i, 'k> {
         });
     }
 
+    /// An error the reader found itself in the current event.
+    fn own_error(&self, e: impl std::fmt::Display) -> ReadError {
+        self.xml_error_at(self.at, e)
+    }
+
     /// The next event, with the open elements kept and end tags checked against them.
     fn event(&mut self) -> Result<Event<'i>, ReadError> {
+        self.at = self.pos();
         let ev = self.reader.read_event().map_err(|e| self.xml_error(e))?;
         match &ev {
             Event::Start(e) => {
                 let name = self
                     .in_input(e.name().as_ref())
-                    .ok_or_else(|| self.xml_error("an element name that is not text"))?;
+                    .ok_or_else(|| self.own_error("an element name that is not text"))?;
                 self.open.push(name);
             }
             Event::End(e) => {
                 let found = e.name();
-                let at = self.pos().saturating_sub(e.len() + 3);
-                match self.open.pop() {
-                    Some(open) if open.as_bytes() == found.as_ref() => {}
-                    Some(open) => {
-                        return Err(self.xml_error_at(
-                            at,
-                            format!(
-                                "expected `</{open}>`, but `</{}>` was found",
-                                String::from_utf8_lossy(found.as_ref())
-                            ),
-                        ))
-                    }
-                    None => {
-                        return Err(self.xml_error_at(
-                            at,
-                            format!(
-                                "`</{}>` closes an element that was never opened",
-                                String::from_utf8_lossy(found.as_ref())
-                            ),
-                        ))
-                    }
+                let problem = match self.open.pop() {
+                    Some(open) if open.as_bytes() == found.as_ref() => None,
+                    Some(open) => Some(format!(
+                        "expected `</{open}>`, but `</{}>` was found",
+                        String::from_utf8_lossy(found.as_ref())
+                    )),
+                    None => Some(format!(
+                        "`</{}>` closes an element that was never opened",
+                        String::from_utf8_lossy(found.as_ref())
+                    )),
+                };
+                if let Some(problem) = problem {
+                    // The end tag is the last `</` before here (in `</B >` the name is
+                    // trimmed, so its length does not say where the tag starts).
+                    let after = self.pos();
+                    let at = self
+                        .input
+                        .get(..after)
+                        .and_then(|t| t.rfind("</"))
+                        .unwrap_or(after);
+                    return Err(self.xml_error_at(at, problem));
                 }
             }
             Event::DocType(_) => {
@@ -398,8 +417,20 @@ impl<'i, 'k> Parser<'i, 'k> {
     /// Bytes the reader took from the input, as the input's own text (the reader reads from
     /// the input without copying, so they are in it).
     fn in_input(&self, b: &[u8]) -> Option<&'i str> {
-        let at = (b.as_ptr() as usize).checked_sub(self.input.as_ptr() as usize)?;
+        let at = self.offset_of(b)?;
         self.input.get(at..at.checked_add(b.len())?)
+    }
+
+    /// Where bytes the reader took from the input are in it.
+    fn offset_of(&self, b: &[u8]) -> Option<usize> {
+        (b.as_ptr() as usize)
+            .checked_sub(self.input.as_ptr() as usize)
+            .filter(|at| *at <= self.input.len())
+    }
+
+    /// An error in bytes taken from the input (text, an attribute, a tag), at those bytes.
+    fn error_in(&self, b: &[u8], e: impl std::fmt::Display) -> ReadError {
+        self.xml_error_at(self.offset_of(b).unwrap_or(self.at), e)
     }
 
     /// Bytes as text: the input's own when they are in it, a copy otherwise.
@@ -413,10 +444,10 @@ impl<'i, 'k> Parser<'i, 'k> {
     /// Text with its entities decoded, borrowed from the input when it has none.
     fn unescaped(&self, b: &[u8]) -> Result<Cow<'i, str>, ReadError> {
         match self.text_of(b) {
-            Cow::Borrowed(raw) => quick_xml::escape::unescape(raw).map_err(|e| self.xml_error(e)),
+            Cow::Borrowed(raw) => quick_xml::escape::unescape(raw).map_err(|e| self.error_in(b, e)),
             Cow::Owned(raw) => Ok(Cow::Owned(
                 quick_xml::escape::unescape(&raw)
-                    .map_err(|e| self.xml_error(e))?
+                    .map_err(|e| self.error_in(b, e))?
                     .into_owned(),
             )),
         }
@@ -431,11 +462,13 @@ impl<'i, 'k> Parser<'i, 'k> {
     ) -> Result<&'i str, ReadError> {
         let name_len = e.name().as_ref().len();
         let Some(content) = self.in_input(e) else {
-            return Err(self.xml_error("an element the reader did not take from the input"));
+            return Err(self.own_error("an element the reader did not take from the input"));
         };
         let name = content.get(..name_len).unwrap_or(content);
+        // The tag's `<`, for what is wrong in it.
+        let tag_at = self.offset_of(e).unwrap_or(self.at).saturating_sub(1);
         for a in Attributes::new(content, name_len) {
-            let a = a.map_err(|err| self.xml_error(err))?;
+            let a = a.map_err(|err| self.xml_error_at(tag_at, err))?;
             let key_bytes = a.key.into_inner();
             let key_bytes = if keep_prefix {
                 key_bytes
@@ -443,10 +476,10 @@ impl<'i, 'k> Parser<'i, 'k> {
                 local(key_bytes)
             };
             let Some(key) = self.in_input(key_bytes) else {
-                return Err(self.xml_error("an attribute name that is not text"));
+                return Err(self.xml_error_at(tag_at, "an attribute name that is not text"));
             };
             if !is_xml_name(key) {
-                return Err(self.xml_error(format!("{key:?} is not an attribute name")));
+                return Err(self.xml_error_at(tag_at, format!("{key:?} is not an attribute name")));
             }
             let value = self.unescaped(&a.value)?;
             out.push((key, value));
@@ -577,7 +610,7 @@ impl<'i, 'k> Parser<'i, 'k> {
                 Ev::Text(_) => continue,
                 Ev::End if !to_the_end => return Ok(()),
                 Ev::Eof if to_the_end => return Ok(()),
-                Ev::End => return Err(self.xml_error("a piece of the document ended early")),
+                Ev::End => return Err(self.own_error("a piece of the document ended early")),
                 Ev::Eof => return Err(ReadError::Truncated(section.into())),
             };
             self.take_record(section, Node { tree: &tree, at: 0 }, doc);
