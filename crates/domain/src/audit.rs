@@ -7,13 +7,10 @@
 //! row breaks a link; recomputing the whole chain needs the key; cutting rows off the end and
 //! rewriting the chain head is caught by a checkpoint exported earlier.
 
-use hmac::{Hmac, Mac};
+use ring::hmac;
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 use std::collections::HashMap;
 use uuid::Uuid;
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// The hash that stands before the first event of every chain.
 pub const GENESIS: [u8; 32] = [0; 32];
@@ -22,11 +19,13 @@ pub const GENESIS: [u8; 32] = [0; 32];
 const DOMAIN_TAG: &[u8] = b"accord-audit-v1";
 const CHECKPOINT_TAG: &[u8] = b"accord-checkpoint-v1";
 
-/// The secret that keys the chain. Cloning the prepared MAC state avoids re-deriving the padded
-/// key for each event.
+/// The secret that keys the chain. The key holds the MAC's prepared inner and outer states, so
+/// each event starts from them instead of re-deriving the padded key. ring's SHA-256 rather
+/// than the `sha2` crate's: on a processor without the SHA extensions (the machine the
+/// benchmarks ran on) it is about 1.8 times faster, and hashing is most of verifying the trail.
 #[derive(Clone)]
 pub struct AuditKey {
-    mac: HmacSha256,
+    key: hmac::Key,
 }
 
 impl std::fmt::Debug for AuditKey {
@@ -44,22 +43,24 @@ impl AuditKey {
                 "must be at least 32 bytes",
             ));
         }
-        let mac = HmacSha256::new_from_slice(secret)
-            .map_err(|_| crate::DomainError::invalid("audit_key", "unusable key"))?;
-        Ok(Self { mac })
+        Ok(Self {
+            key: hmac::Key::new(hmac::HMAC_SHA256, secret),
+        })
     }
 
     /// The link hash of an event: HMAC(key, tag ‖ prev ‖ canonical(event)).
     pub fn link(&self, prev: &[u8; 32], ev: &EventFields<'_>) -> [u8; 32] {
-        let mut mac = self.mac.clone();
+        let mut mac = hmac::Context::with_key(&self.key);
         mac.update(DOMAIN_TAG);
         mac.update(prev);
         ev.feed(&mut mac);
-        mac.finalize().into_bytes().into()
+        let mut out = [0u8; 32];
+        out.copy_from_slice(mac.sign().as_ref());
+        out
     }
 
     fn sign_heads(&self, created_at_us: i64, heads: &[ChainHead]) -> String {
-        let mut mac = self.mac.clone();
+        let mut mac = hmac::Context::with_key(&self.key);
         mac.update(CHECKPOINT_TAG);
         mac.update(&created_at_us.to_be_bytes());
         for h in heads {
@@ -67,7 +68,7 @@ impl AuditKey {
             mac.update(&h.seq.to_be_bytes());
             mac.update(h.hash.as_bytes());
         }
-        hex::encode(mac.finalize().into_bytes())
+        hex::encode(mac.sign().as_ref())
     }
 }
 
@@ -92,7 +93,7 @@ impl EventFields<'_> {
     /// Canonical serialisation: fixed-width integers and length-prefixed strings, `None`
     /// distinct from an empty string. Unambiguous, so two different events never feed the
     /// MAC the same bytes.
-    fn feed(&self, mac: &mut HmacSha256) {
+    fn feed(&self, mac: &mut hmac::Context) {
         // The pieces are small; gathering them before the MAC sees them saves a buffer
         // shuffle per piece. The byte stream is the same either way.
         let mut w = Gather {
@@ -115,7 +116,7 @@ impl EventFields<'_> {
 }
 
 struct Gather<'m> {
-    mac: &'m mut HmacSha256,
+    mac: &'m mut hmac::Context,
     buf: [u8; 256],
     len: usize,
 }
