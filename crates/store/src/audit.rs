@@ -24,7 +24,7 @@ impl ChainKind {
 }
 
 /// The last event of a chain as seen under its lock.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Head {
     pub seq: i64,
     pub hash: [u8; 32],
@@ -145,6 +145,39 @@ pub(crate) fn chain_event(key: &AuditKey, chain_id: Uuid, head: &mut Head, d: Dr
     head.seq = ev.seq;
     head.hash = h;
     ev
+}
+
+/// Events chained from a known head, to be appended by [`crate::WriteTx::append_chained`].
+#[derive(Debug)]
+pub struct Chained {
+    pub(crate) chain_id: Uuid,
+    pub(crate) from: Head,
+    pub(crate) to: Head,
+    pub(crate) events: Vec<Event>,
+}
+
+impl Chained {
+    /// The head after these events: where the next events follow.
+    pub fn to(&self) -> &Head {
+        &self.to
+    }
+}
+
+/// Chains `drafts` after `from` (from [`crate::WriteTx::next_link`] or an earlier
+/// [`Chained::to`]) without the transaction: the hashing can run on another thread while the
+/// transaction writes.
+pub fn chain_drafts(key: &AuditKey, chain_id: Uuid, from: Head, drafts: Vec<Draft>) -> Chained {
+    let mut head = from.clone();
+    let events = drafts
+        .into_iter()
+        .map(|d| chain_event(key, chain_id, &mut head, d))
+        .collect();
+    Chained {
+        chain_id,
+        from,
+        to: head,
+        events,
+    }
 }
 
 /// Inserts events already chained by [`chain_event`], in batches.

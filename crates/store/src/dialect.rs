@@ -34,6 +34,7 @@ pub(crate) async fn durability_settings(store: &Store) -> Result<Vec<(String, St
             "synchronous",
             "foreign_keys",
             "busy_timeout",
+            "page_size",
         ] {
             use sqlx::Row;
             let row = sqlx::query(&format!("pragma {pragma}"))

@@ -12,6 +12,7 @@ backend_tests! {
                 assert_eq!(settings["synchronous"], "2", "FULL");
                 assert_eq!(settings["foreign_keys"], "1");
                 assert!(settings["busy_timeout"].parse::<i64>().unwrap() >= 5000);
+                assert_eq!(settings["page_size"], accord_store::SQLITE_PAGE_SIZE.to_string(), "a new database's page size");
             }
             accord_store::Engine::Postgres => {
                 for k in ["fsync", "full_page_writes", "synchronous_commit"] {
@@ -46,5 +47,86 @@ backend_tests! {
         let err = res.expect_err("the broken migration fails").to_string();
         assert!(err.contains("no_such_table"), "{err}");
         assert_eq!(leftovers, 0, "the first statement of the failed migration was rolled back");
+    }
+}
+
+/// A database made before new ones got larger pages opens, migrates and takes writes with the
+/// page size it has.
+#[tokio::test]
+async fn an_existing_sqlite_database_keeps_its_page_size() {
+    use sqlx::ConnectOptions;
+    use std::str::FromStr;
+    let dir = TempDir::new();
+    let url = format!("sqlite://{}", dir.0.join("old.db").display());
+    let mut c = sqlx::sqlite::SqliteConnectOptions::from_str(&url)
+        .unwrap()
+        .create_if_missing(true)
+        .page_size(4096)
+        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("create table before_accord (x integer)")
+        .execute(&mut c)
+        .await
+        .unwrap();
+    drop(c);
+    let store = accord_store::Store::connect_existing(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    let settings: std::collections::HashMap<String, String> = store
+        .durability_settings()
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(settings["page_size"], "4096");
+    let mut tx = store.write().await.unwrap();
+    accord_store::execute!(&mut tx, |c| sqlx::query(
+        "insert into before_accord (x) values (1)"
+    )
+    .execute(c)
+    .await)
+    .unwrap();
+    tx.commit().await.unwrap();
+    store.close().await;
+}
+
+backend_tests! {
+    async fn audit_events_chained_from_a_stale_head_are_refused_and_not_written(db: TestDb) {
+        use accord_store::audit::{chain_drafts, ChainKind, Draft};
+        let key = accord_test_support::test_key();
+        let chain = uuid::Uuid::now_v7();
+        let draft = |n: i64| Draft {
+            at: time::OffsetDateTime::now_utc(),
+            actor_id: None,
+            action: "test.event".into(),
+            record_type: "test".into(),
+            record_id: None,
+            before: None,
+            after: Some(format!("{{\"n\":{n}}}")),
+            reason: None,
+        };
+        let mut w = db.store.begin_write(chain, ChainKind::Organisation).await.unwrap();
+        let first = chain_drafts(&key, chain, w.next_link(), vec![draft(1), draft(2)]);
+        // Made from the same head as `first`: once `first` is in, it no longer follows the chain.
+        let stale = chain_drafts(&key, chain, w.next_link(), vec![draft(3)]);
+        let next = chain_drafts(&key, chain, first.to().clone(), vec![draft(3)]);
+        w.append_chained(first).await.unwrap();
+        let err = w.append_chained(stale).await.unwrap_err().to_string();
+        assert!(err.contains("chained from event 0 but the chain is at event 2"), "{err}");
+        w.append_chained(next).await.unwrap();
+        w.commit().await.unwrap();
+        let mut tx = db.store.read().await.unwrap();
+        let heads = accord_store::audit::heads(&mut tx, Some(chain)).await.unwrap();
+        assert_eq!(heads.iter().map(|h| h.head_seq).collect::<Vec<_>>(), [3]);
+        let events = accord_store::audit::list(&mut tx, chain, 0, 10).await.unwrap();
+        assert_eq!(events.iter().map(|e| e.after_json.clone().unwrap()).collect::<Vec<_>>(), ["{\"n\":1}", "{\"n\":2}", "{\"n\":3}"]);
+        // The chain verifies: each link follows the one before it.
+        let mut prev = accord_domain::audit::GENESIS;
+        for e in &events {
+            let h = key.link(&prev, &e.fields());
+            assert_eq!(e.hash, hex::encode(h));
+            prev = h;
+        }
     }
 }
