@@ -384,7 +384,17 @@ impl App {
             if let Some(id) = old.requirement_id {
                 requirement_of.insert(o.id.identifier.clone(), id);
             }
-            if old.object == json && !was_removed {
+            // Rows written before the model left out empty fields hold the same object in
+            // other words: compare objects, not text, when the text differs.
+            let before: Option<SpecObject> = if old.object == json {
+                None
+            } else {
+                Some(
+                    serde_json::from_str(&old.object)
+                        .map_err(|e| Error::Internal(e.to_string()))?,
+                )
+            };
+            if before.as_ref().is_none_or(|b| b == o) && !was_removed {
                 report.unchanged += 1;
                 if old.seq != i as i64 {
                     // Moved in the document: the same object, in its new place.
@@ -395,8 +405,12 @@ impl App {
                 }
                 continue;
             }
-            let before: SpecObject =
-                serde_json::from_str(&old.object).map_err(|e| Error::Internal(e.to_string()))?;
+            let before: SpecObject = match before {
+                Some(b) => b,
+                None => {
+                    serde_json::from_str(&old.object).map_err(|e| Error::Internal(e.to_string()))?
+                }
+            };
             let mut changes = changed_attributes(&before, o, &old_defs);
             if was_removed {
                 // Back in the document after a newer export had dropped it.

@@ -9,10 +9,14 @@ use serde::{Deserialize, Serialize};
 pub struct Identity {
     pub identifier: String,
     /// As written, time zone and fractions included; absent in some tools' files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_change: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub long_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// `ALTERNATIVE-ID/ALTERNATIVE-ID/@IDENTIFIER`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternative_id: Option<String>,
 }
 
@@ -39,7 +43,9 @@ impl Header {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnumValue {
     pub id: Identity,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_content: Option<String>,
 }
 
@@ -50,8 +56,11 @@ pub struct Datatype {
     pub kind: String,
     pub id: Identity,
     /// `MAX-LENGTH`, `MIN`, `MAX`, `ACCURACY` and any other XML attribute.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attrs: Attrs,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<EnumValue>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<String>,
 }
 
@@ -63,6 +72,7 @@ pub enum Content {
     /// The XHTML fragments of `THE-VALUE` and `THE-ORIGINAL-VALUE`, as XML.
     Xhtml {
         value: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         original: Option<String>,
     },
     /// The `ENUM-VALUE-REF`s, in order (several for a multi-valued attribute).
@@ -77,6 +87,7 @@ pub struct Value {
     pub definition: String,
     pub content: Content,
     /// XML attributes beyond `THE-VALUE`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attrs: Attrs,
 }
 
@@ -86,9 +97,13 @@ pub struct AttributeDefinition {
     pub kind: String,
     pub id: Identity,
     /// `IS-EDITABLE`, `MULTI-VALUED` and any other XML attribute.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attrs: Attrs,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datatype: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<String>,
 }
 
@@ -97,28 +112,41 @@ pub struct AttributeDefinition {
 pub struct SpecType {
     pub element: String,
     pub id: Identity,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attrs: Attrs,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<AttributeDefinition>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpecObject {
     pub id: Identity,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attrs: Attrs,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpecRelation {
     pub id: Identity,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attrs: Attrs,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<String>,
 }
 
@@ -127,30 +155,45 @@ pub struct SpecRelation {
 pub struct Hierarchy {
     pub id: Identity,
     /// `IS-TABLE-INTERNAL`, `IS-EDITABLE` and any other XML attribute.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attrs: Attrs,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Hierarchy>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Specification {
     pub id: Identity,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attrs: Attrs,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Hierarchy>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RelationGroup {
     pub id: Identity,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attrs: Attrs,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_specification: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_specification: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub relations: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<String>,
 }
 
@@ -158,19 +201,29 @@ pub struct RelationGroup {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReqIf {
     /// The root element's attributes: namespace declarations, `xsi:schemaLocation`, `xml:lang`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub root_attrs: Attrs,
     /// The prefix the document writes ReqIF's elements with (`reqif` in `reqif:REQ-IF`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
     pub header: Header,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub datatypes: Vec<Datatype>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub spec_types: Vec<SpecType>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub spec_objects: Vec<SpecObject>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub spec_relations: Vec<SpecRelation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub specifications: Vec<Specification>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub relation_groups: Vec<RelationGroup>,
     /// Each `REQ-IF-TOOL-EXTENSION` as the XML it was.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tool_extensions: Vec<String>,
     /// Elements the standard does not name, as the XML they were, in the container they were in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra: Vec<String>,
 }
 
