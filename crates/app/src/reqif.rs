@@ -7,6 +7,7 @@
 use crate::engagement::load_visible;
 use crate::requirement::check_area;
 use crate::{snapshot, Actor, App, AuditEntry, Error, Result};
+use accord_domain::audit::AuditKey;
 use accord_interchange::reqif::{self, zip, Content, ReqIf, SpecObject, Value, Warning};
 use accord_store::audit::Draft;
 use accord_store::requirement::{Requirement, Version};
@@ -317,8 +318,9 @@ fn attribute(
 }
 
 /// The spec objects in reading order: depth first through each specification's hierarchy,
-/// then those no hierarchy places. With each, the section headings above it.
-pub(crate) fn reading_order(doc: &ReqIf) -> Vec<(usize, Vec<String>)> {
+/// then those no hierarchy places. With each, the spec objects above it (the places of its
+/// section headings in `doc.spec_objects`).
+pub(crate) fn reading_order(doc: &ReqIf) -> Vec<(usize, Vec<usize>)> {
     let index: HashMap<&str, usize> = doc
         .spec_objects
         .iter()
@@ -330,9 +332,9 @@ pub(crate) fn reading_order(doc: &ReqIf) -> Vec<(usize, Vec<String>)> {
     fn walk(
         hs: &[reqif::Hierarchy],
         index: &HashMap<&str, usize>,
-        path: &mut Vec<String>,
+        path: &mut Vec<usize>,
         seen: &mut HashSet<usize>,
-        out: &mut Vec<(usize, Vec<String>)>,
+        out: &mut Vec<(usize, Vec<usize>)>,
     ) {
         for h in hs {
             let i = h.object.as_deref().and_then(|o| index.get(o)).copied();
@@ -342,9 +344,12 @@ pub(crate) fn reading_order(doc: &ReqIf) -> Vec<(usize, Vec<String>)> {
                 }
             }
             if !h.children.is_empty() {
-                path.push(h.object.clone().unwrap_or_default());
+                // A node whose object is unknown heads no section of its own.
+                path.extend(i);
                 walk(&h.children, index, path, seen, out);
-                path.pop();
+                if i.is_some() {
+                    path.pop();
+                }
             }
         }
     }
@@ -410,7 +415,9 @@ pub(crate) struct Mapper<'a> {
     doc: &'a ReqIf,
     defs: HashMap<&'a str, &'a str>,
     enums: HashMap<&'a str, &'a str>,
-    index: HashMap<&'a str, usize>,
+    /// The chapter names of the section headings met so far, by place in `doc.spec_objects`:
+    /// every object under a heading names it.
+    chapters: std::sync::Mutex<HashMap<usize, Option<String>>>,
     opts: &'a ImportOptions,
     display: &'a str,
 }
@@ -431,12 +438,7 @@ impl<'a> Mapper<'a> {
                     )
                 })
                 .collect(),
-            index: doc
-                .spec_objects
-                .iter()
-                .enumerate()
-                .map(|(i, o)| (o.id.identifier.as_str(), i))
-                .collect(),
+            chapters: Default::default(),
             opts,
             display,
         }
@@ -446,13 +448,14 @@ impl<'a> Mapper<'a> {
         attribute(o, names, &self.defs, &self.enums)
     }
 
-    /// The spec object at `i`, under the section headings `path`.
-    pub(crate) fn map(&self, i: usize, path: &[String]) -> Mapped {
+    /// The spec object at `i`, under the section headings at `path`.
+    pub(crate) fn map(&self, i: usize, path: &[usize]) -> Mapped {
         self.map_object(&self.doc.spec_objects[i], path)
     }
 
-    /// A spec object with this document's definitions, under the section headings `path`.
-    pub(crate) fn map_object(&self, o: &SpecObject, path: &[String]) -> Mapped {
+    /// A spec object with this document's definitions, under the section headings at `path`
+    /// (places in this document's spec objects).
+    pub(crate) fn map_object(&self, o: &SpecObject, path: &[usize]) -> Mapped {
         let chapter_name = ["ReqIF.ChapterName".to_string()];
         let statement = self.attr(o, &self.opts.statement_from);
         let chapter = self.attr(o, &chapter_name);
@@ -475,15 +478,22 @@ impl<'a> Mapper<'a> {
         let id_text = self
             .attr(o, &["ReqIF.ForeignID".to_string()])
             .unwrap_or_else(|| o.id.identifier.clone());
-        let section = path
-            .iter()
-            .filter_map(|p| {
-                self.index
-                    .get(p.as_str())
-                    .and_then(|i| self.attr(&self.doc.spec_objects[*i], &chapter_name))
-            })
-            .collect::<Vec<_>>()
-            .join(" › ");
+        let mut section = String::new();
+        let mut chapters = self.chapters.lock().unwrap_or_else(|e| e.into_inner());
+        for &i in path {
+            let name = chapters.entry(i).or_insert_with(|| {
+                self.doc
+                    .spec_objects
+                    .get(i)
+                    .and_then(|h| self.attr(h, &chapter_name))
+            });
+            if let Some(name) = name {
+                if !section.is_empty() {
+                    section.push_str(" › ");
+                }
+                section.push_str(name);
+            }
+        }
         let mut source = format!("ReqIF {}: {id_text}", self.display);
         if !section.is_empty() {
             source.push_str(&format!(" ({section})"));
@@ -566,7 +576,7 @@ const CHUNK: usize = 1000;
 /// What it takes to make the rows of a chunk of a document's spec objects.
 struct ChunkJob {
     doc: std::sync::Arc<ReqIf>,
-    order: std::sync::Arc<Vec<(usize, Vec<String>)>>,
+    order: std::sync::Arc<Vec<(usize, Vec<usize>)>>,
     /// The first of the chunk's places in `order`.
     start: usize,
     /// The first requirement's number.
@@ -579,14 +589,19 @@ struct ChunkJob {
     area: String,
     actor_id: Uuid,
     now: time::OffsetDateTime,
+    /// The audit chain's key and where the chunk's events follow: they are hashed here, off
+    /// the task that writes the previous chunk.
+    key: AuditKey,
+    chain_id: Uuid,
+    head: accord_store::audit::Head,
 }
 
-/// The rows of a chunk, with their audit drafts.
+/// The rows of a chunk, with their audit events.
 struct Chunk {
     requirements: Vec<Requirement>,
     versions: Vec<Version>,
     objects: Vec<accord_store::reqif::Object>,
-    drafts: Vec<Draft>,
+    events: accord_store::audit::Chained,
     /// The requirement each spec object (by index) became.
     made: Vec<(usize, Uuid)>,
     sections: usize,
@@ -602,11 +617,12 @@ fn prepare_chunk(j: ChunkJob) -> Result<Chunk> {
         requirements: Vec::new(),
         versions: Vec::new(),
         objects: Vec::with_capacity(end - j.start),
-        drafts: Vec::new(),
+        events: accord_store::audit::chain_drafts(&j.key, j.chain_id, j.head.clone(), vec![]),
         made: Vec::new(),
         sections: 0,
         warnings: Vec::new(),
     };
+    let mut drafts = Vec::new();
     let mut seq = j.seq;
     for (i, path) in &j.order[j.start..end] {
         let o = &doc.spec_objects[*i];
@@ -639,7 +655,7 @@ fn prepare_chunk(j: ChunkJob) -> Result<Chunk> {
                     j.now,
                 );
                 seq += 1;
-                c.drafts.push(import_draft(
+                drafts.push(import_draft(
                     &r,
                     &o.id.identifier,
                     j.document_id,
@@ -660,6 +676,7 @@ fn prepare_chunk(j: ChunkJob) -> Result<Chunk> {
             object: serde_json::to_string(o).map_err(|e| Error::Internal(e.to_string()))?,
         });
     }
+    c.events = accord_store::audit::chain_drafts(&j.key, j.chain_id, j.head, drafts);
     Ok(c)
 }
 
@@ -680,7 +697,9 @@ pub(crate) fn import_draft(
         record_type: "requirement".into(),
         record_id: Some(r.id),
         before: None,
-        after: Some(after.to_string()),
+        // `to_string` of a `Value` writes through the formatter piece by piece; serde_json's
+        // writer is a good deal faster, and this runs once per imported requirement.
+        after: Some(serde_json::to_string(&after).unwrap_or_default()),
         reason: None,
     }
 }
@@ -870,7 +889,8 @@ impl App {
             // this one is written: both cores work.
             let doc = std::sync::Arc::new(doc);
             let order = std::sync::Arc::new(reading_order(&doc));
-            let job = |start: usize, seq: i64| ChunkJob {
+            let chain_id = w.chain_id();
+            let job = |start: usize, seq: i64, head: accord_store::audit::Head| ChunkJob {
                 doc: doc.clone(),
                 order: order.clone(),
                 start,
@@ -883,9 +903,12 @@ impl App {
                 area: area.clone(),
                 actor_id: actor.user_id,
                 now,
+                key: self.key.clone(),
+                chain_id,
+                head,
             };
             let spawn = |j: ChunkJob| tokio::task::spawn_blocking(move || prepare_chunk(j));
-            let mut next = (!order.is_empty()).then(|| spawn(job(0, seq)));
+            let mut next = (!order.is_empty()).then(|| spawn(job(0, seq, w.next_link())));
             let mut start = 0;
             let mut requirement_of: HashMap<&str, Uuid> = HashMap::new();
             while let Some(handle) = next.take() {
@@ -893,12 +916,12 @@ impl App {
                 start += chunk.objects.len();
                 seq += chunk.requirements.len() as i64;
                 if start < order.len() {
-                    next = Some(spawn(job(start, seq)));
+                    next = Some(spawn(job(start, seq, chunk.events.to().clone())));
                 }
                 accord_store::requirement::insert_many(&mut w.tx, &chunk.requirements).await?;
                 accord_store::requirement::insert_versions(&mut w.tx, &chunk.versions).await?;
                 accord_store::reqif::insert_objects(&mut w.tx, &chunk.objects).await?;
-                w.append_many(&self.key, chunk.drafts).await?;
+                w.append_chained(chunk.events).await?;
                 if let (Some(first), Some(last)) =
                     (chunk.requirements.first(), chunk.requirements.last())
                 {
@@ -922,7 +945,7 @@ impl App {
                     record_type: record_type.to_string(),
                     record_id: Some(id),
                     before: None,
-                    after: Some(after.to_string()),
+                    after: Some(serde_json::to_string(&after).unwrap_or_default()),
                     reason: None,
                 };
             let mut drafts: Vec<Draft> = Vec::new();
