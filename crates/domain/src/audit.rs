@@ -22,7 +22,8 @@ const CHECKPOINT_TAG: &[u8] = b"accord-checkpoint-v1";
 /// The secret that keys the chain. The key holds the MAC's prepared inner and outer states, so
 /// each event starts from them instead of re-deriving the padded key. ring's SHA-256 rather
 /// than the `sha2` crate's: on a processor without the SHA extensions (the machine the
-/// benchmarks ran on) it is about 1.8 times faster, and hashing is most of verifying the trail.
+/// benchmarks ran on) the audit bench's HMAC links went from 0.35 to 0.40 million per second to 0.67
+/// million, and hashing is most of verifying the trail.
 #[derive(Clone)]
 pub struct AuditKey {
     key: hmac::Key,
