@@ -386,13 +386,14 @@ impl App {
             }
             // Rows written before the model left out empty fields hold the same object in
             // other words: compare objects, not text, when the text differs.
-            let before: Option<SpecObject> = if old.object == json {
+            let parse_stored = || {
+                serde_json::from_str::<SpecObject>(&old.object)
+                    .map_err(|e| Error::Internal(e.to_string()))
+            };
+            let before = if old.object == json {
                 None
             } else {
-                Some(
-                    serde_json::from_str(&old.object)
-                        .map_err(|e| Error::Internal(e.to_string()))?,
-                )
+                Some(parse_stored()?)
             };
             if before.as_ref().is_none_or(|b| b == o) && !was_removed {
                 report.unchanged += 1;
@@ -405,11 +406,9 @@ impl App {
                 }
                 continue;
             }
-            let before: SpecObject = match before {
+            let before = match before {
                 Some(b) => b,
-                None => {
-                    serde_json::from_str(&old.object).map_err(|e| Error::Internal(e.to_string()))?
-                }
+                None => parse_stored()?,
             };
             let mut changes = changed_attributes(&before, o, &old_defs);
             if was_removed {

@@ -613,22 +613,16 @@ fn prepare_chunk(j: ChunkJob) -> Result<Chunk> {
     let doc = &*j.doc;
     let mapper = Mapper::new(doc, &j.opts, &j.display);
     let end = (j.start + CHUNK).min(j.order.len());
-    let mut c = Chunk {
-        requirements: Vec::new(),
-        versions: Vec::new(),
-        objects: Vec::with_capacity(end - j.start),
-        events: accord_store::audit::chain_drafts(&j.key, j.chain_id, j.head.clone(), vec![]),
-        made: Vec::new(),
-        sections: 0,
-        warnings: Vec::new(),
-    };
-    let mut drafts = Vec::new();
+    let (mut requirements, mut versions, mut drafts, mut made, mut warnings) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut objects = Vec::with_capacity(end - j.start);
+    let mut sections = 0;
     let mut seq = j.seq;
     for (i, path) in &j.order[j.start..end] {
         let o = &doc.spec_objects[*i];
         let mut requirement_id = None;
         match mapper.map(*i, path) {
-            Mapped::Section => c.sections += 1,
+            Mapped::Section => sections += 1,
             Mapped::Requirement {
                 title,
                 statement,
@@ -636,7 +630,7 @@ fn prepare_chunk(j: ChunkJob) -> Result<Chunk> {
                 shortened,
             } => {
                 if shortened {
-                    c.warnings.push(ImportWarning {
+                    warnings.push(ImportWarning {
                         document: j.member.clone(),
                         line: 0,
                         column: 0,
@@ -662,12 +656,12 @@ fn prepare_chunk(j: ChunkJob) -> Result<Chunk> {
                     j.actor_id,
                 ));
                 requirement_id = Some(r.id);
-                c.made.push((*i, r.id));
-                c.versions.push(v);
-                c.requirements.push(r);
+                made.push((*i, r.id));
+                versions.push(v);
+                requirements.push(r);
             }
         }
-        c.objects.push(accord_store::reqif::Object {
+        objects.push(accord_store::reqif::Object {
             document_id: j.document_id,
             identifier: o.id.identifier.clone(),
             // The document's own order, for writing it back as it was.
@@ -676,8 +670,16 @@ fn prepare_chunk(j: ChunkJob) -> Result<Chunk> {
             object: serde_json::to_string(o).map_err(|e| Error::Internal(e.to_string()))?,
         });
     }
-    c.events = accord_store::audit::chain_drafts(&j.key, j.chain_id, j.head, drafts);
-    Ok(c)
+    Ok(Chunk {
+        requirements,
+        versions,
+        objects,
+        // Hashed here, off the task that writes the previous chunk.
+        events: accord_store::audit::chain_drafts(&j.key, j.chain_id, j.head, drafts),
+        made,
+        sections,
+        warnings,
+    })
 }
 
 /// The audit event of a requirement made from spec object `identifier` of a document.
