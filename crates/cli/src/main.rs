@@ -13,11 +13,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// mimalloc rather than the system allocator: reading and importing ReqIF allocates and frees
-/// many small strings (see docs/benchmarks.md for what it changed).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "accord",
