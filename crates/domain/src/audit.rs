@@ -60,16 +60,32 @@ impl AuditKey {
         out
     }
 
-    fn sign_heads(&self, created_at_us: i64, heads: &[ChainHead]) -> String {
-        let mut mac = hmac::Context::with_key(&self.key);
-        mac.update(CHECKPOINT_TAG);
-        mac.update(&created_at_us.to_be_bytes());
+    /// What a checkpoint's signature covers: the tag, the time, and each head in order.
+    fn heads_message(created_at_us: i64, heads: &[ChainHead]) -> Vec<u8> {
+        let mut m = Vec::with_capacity(CHECKPOINT_TAG.len() + 8 + heads.len() * 88);
+        m.extend_from_slice(CHECKPOINT_TAG);
+        m.extend_from_slice(&created_at_us.to_be_bytes());
         for h in heads {
-            mac.update(h.chain_id.as_bytes());
-            mac.update(&h.seq.to_be_bytes());
-            mac.update(h.hash.as_bytes());
+            m.extend_from_slice(h.chain_id.as_bytes());
+            m.extend_from_slice(&h.seq.to_be_bytes());
+            m.extend_from_slice(h.hash.as_bytes());
         }
-        hex::encode(mac.sign().as_ref())
+        m
+    }
+
+    fn sign_heads(&self, created_at_us: i64, heads: &[ChainHead]) -> String {
+        let m = Self::heads_message(created_at_us, heads);
+        hex::encode(hmac::sign(&self.key, &m).as_ref())
+    }
+
+    /// True when `signature` (hex) signs the heads, compared in constant time: how much of a
+    /// forged signature matches tells nothing about the right one.
+    fn heads_signed(&self, created_at_us: i64, heads: &[ChainHead], signature: &str) -> bool {
+        let Ok(tag) = hex::decode(signature) else {
+            return false;
+        };
+        let m = Self::heads_message(created_at_us, heads);
+        hmac::verify(&self.key, &m, &tag).is_ok()
     }
 }
 
@@ -197,7 +213,7 @@ impl Checkpoint {
     /// True when the signature matches the heads under `key` (the file was not edited).
     pub fn is_authentic(&self, key: &AuditKey) -> bool {
         self.format == Self::FORMAT
-            && key.sign_heads(self.created_at_us, &self.heads) == self.signature
+            && key.heads_signed(self.created_at_us, &self.heads, &self.signature)
     }
 }
 
@@ -580,6 +596,27 @@ mod tests {
         let mut tampered = cp.clone();
         tampered.heads[0].seq = 3;
         assert!(!tampered.is_authentic(&k));
+        // A signature that is not hex, is cut short, or has one digit changed is refused.
+        for bad in [
+            "not hex".to_string(),
+            cp.signature[..62].to_string(),
+            format!(
+                "{}{}",
+                &cp.signature[..63],
+                if cp.signature.ends_with('0') {
+                    '1'
+                } else {
+                    '0'
+                }
+            ),
+        ] {
+            let mut forged = cp.clone();
+            forged.signature = bad;
+            assert!(!forged.is_authentic(&k), "{}", forged.signature);
+        }
+        // Another key's checkpoint of the same heads is refused.
+        let other = Checkpoint::new(&AuditKey::new(&[8u8; 32]).unwrap(), 0, cp.heads.clone());
+        assert!(!other.is_authentic(&k));
     }
 
     #[test]
