@@ -8,7 +8,7 @@
 //! Also the engagement's change log (its audit trail) as CSV.
 
 use crate::engagement::load_visible;
-use crate::requirement::{areas, snapshot_json};
+use crate::requirement::{areas, snapshot_text};
 use crate::{snapshot, Actor, App, Error, FieldError, Result};
 use accord_domain::validate;
 use accord_interchange::csv_in;
@@ -329,7 +329,7 @@ impl App {
                         versions.push(Version {
                             requirement_id: r.id,
                             version: next.version,
-                            snapshot: snapshot_json(&next).to_string(),
+                            snapshot: snapshot_text(&next),
                             actor_id: Some(actor.user_id),
                             at: now,
                         });
@@ -370,7 +370,7 @@ impl App {
                     versions.push(Version {
                         requirement_id: r.id,
                         version: 1,
-                        snapshot: snapshot_json(&r).to_string(),
+                        snapshot: snapshot_text(&r),
                         actor_id: Some(actor.user_id),
                         at: now,
                     });

@@ -110,7 +110,7 @@ fn bumped(r: &Requirement, next: &Requirement, actor: &Actor, reason: String) ->
         Version {
             requirement_id: r.id,
             version: next.version,
-            snapshot: crate::requirement::snapshot_json(next).to_string(),
+            snapshot: crate::requirement::snapshot_text(next),
             actor_id: Some(actor.user_id),
             at: next.updated_at,
         },

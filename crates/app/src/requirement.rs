@@ -208,12 +208,36 @@ pub(crate) fn check_one_of(field: &str, value: &str, allowed: &[&str]) -> Result
     }
 }
 
-pub(crate) fn snapshot_json(r: &Requirement) -> serde_json::Value {
-    serde_json::json!({
-        "title": r.title, "statement": r.statement, "rationale": r.rationale,
-        "functional_area": r.functional_area, "source": r.source, "owner_id": r.owner_id,
-        "status": r.status, "priority": r.priority,
+/// What a version keeps of a requirement: the fields a person edits.
+///
+/// Written straight to JSON, with the keys in alphabetical order: the same text as a
+/// `serde_json::Value` of these fields gives (its map sorts keys), without building one first
+/// (an import makes one per requirement).
+#[derive(Serialize)]
+struct VersionFields<'a> {
+    functional_area: &'a str,
+    owner_id: Option<Uuid>,
+    priority: Option<&'a str>,
+    rationale: &'a str,
+    source: &'a str,
+    statement: &'a str,
+    status: &'a str,
+    title: &'a str,
+}
+
+/// A version's snapshot of `r`, as JSON text.
+pub(crate) fn snapshot_text(r: &Requirement) -> String {
+    serde_json::to_string(&VersionFields {
+        functional_area: &r.functional_area,
+        owner_id: r.owner_id,
+        priority: r.priority.as_deref(),
+        rationale: &r.rationale,
+        source: &r.source,
+        statement: &r.statement,
+        status: &r.status,
+        title: &r.title,
     })
+    .unwrap_or_default()
 }
 
 pub(crate) async fn names(
@@ -346,7 +370,7 @@ impl App {
             &Version {
                 requirement_id: r.id,
                 version: r.version,
-                snapshot: snapshot_json(r).to_string(),
+                snapshot: snapshot_text(r),
                 actor_id: Some(actor.user_id),
                 at: r.updated_at,
             },
