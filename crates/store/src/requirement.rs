@@ -1,6 +1,6 @@
 //! Requirements with their versions, clarifications, priority decisions and estimates.
 
-use crate::{execute, run, Result, StoreError, Tx};
+use crate::{execute, run, Engine, Result, StoreError, Tx};
 use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -141,31 +141,82 @@ pub fn valid_sort(sort: &str) -> bool {
     )
 }
 
+/// A search word as a pattern that finds it anywhere in a text, in any letter case, accented
+/// and non-Latin letters included: SQLite's `lower` and `like` fold only ASCII, and
+/// PostgreSQL's `lower` follows the database's locale. Each letter that has a case becomes a
+/// bracket of its forms (`ü` → `[üÜ]`); everything else matches only itself. SQLite: a `glob`
+/// pattern; PostgreSQL: a regular expression for `~`.
+pub(crate) fn any_case_pattern(word: &str, engine: Engine) -> String {
+    let mut out = String::from(match engine {
+        Engine::Sqlite => "*",
+        Engine::Postgres => "",
+    });
+    for c in word.chars() {
+        let mut forms = vec![c];
+        for other in [one_char(c.to_lowercase()), one_char(c.to_uppercase())]
+            .into_iter()
+            .flatten()
+        {
+            if !forms.contains(&other) {
+                forms.push(other);
+            }
+        }
+        if forms.len() > 1 {
+            out.push('[');
+            out.extend(forms);
+            out.push(']');
+            continue;
+        }
+        match engine {
+            Engine::Sqlite if matches!(c, '*' | '?' | '[') => {
+                out.push('[');
+                out.push(c);
+                out.push(']');
+            }
+            // In a PostgreSQL regular expression a backslash makes any character that is not a
+            // letter or a digit stand for itself.
+            Engine::Postgres if !c.is_alphanumeric() => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    if engine == Engine::Sqlite {
+        out.push('*');
+    }
+    out
+}
+
+/// The one character a case mapping gives, or `None` when it gives several (`ß` → `SS`).
+fn one_char(mut it: impl Iterator<Item = char>) -> Option<char> {
+    let c = it.next()?;
+    it.next().is_none().then_some(c)
+}
+
 /// One page of an engagement's requirements; one more than `limit` is read to tell whether a
 /// next page exists.
 pub async fn list(tx: &mut Tx, engagement_id: Uuid, f: &Filter) -> Result<Vec<Requirement>> {
+    let engine = tx.engine();
     let words: Vec<String> =
         f.q.as_deref()
             .unwrap_or("")
             .split_whitespace()
             .take(8)
-            .map(|w| {
-                let escaped = w
-                    .to_lowercase()
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_");
-                format!("%{escaped}%")
-            })
+            .map(|w| any_case_pattern(w, engine))
             .collect();
     let mut sql = format!(
         "select {COLS} from requirements where engagement_id = $1 \
          and ($2 or status = $3) and ($4 or priority = $5) and ($6 or functional_area = $7) and ($8 or owner_id = $9)"
     );
+    let op = match engine {
+        Engine::Sqlite => "glob",
+        Engine::Postgres => "~",
+    };
     for i in 0..words.len() {
         let p = 10 + i;
         sql.push_str(&format!(
-            " and (lower(key) like ${p} escape '\\' or lower(title) like ${p} escape '\\' or lower(statement) like ${p} escape '\\')"
+            " and (key {op} ${p} or title {op} ${p} or statement {op} ${p})"
         ));
     }
     let p = 10 + words.len();

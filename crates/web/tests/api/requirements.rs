@@ -245,6 +245,24 @@ backend_tests! {
         for bad in ["status=done", "priority=high", "sort=colour", "cursor=abc"] {
             assert_eq!(list(bad).await.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
         }
+        // Search ignores letter case beyond ASCII, on both engines; pattern characters of
+        // either engine (glob's `*?[`, a regular expression's `.(|`) match only themselves.
+        let r = create(&t, &tok, eid, "run the Prüfung der Ölproben [Stufe 2] (batch.release|QA) 检验", "QC laboratory").await;
+        let found = |q: &'static str| {
+            let list = &list;
+            async move {
+                let res = list(&format!("q={q}")).await;
+                assert_eq!(res.status, StatusCode::OK, "{q}: {}", res.text);
+                res.body["items"].as_array().unwrap().iter().map(|i| i["key"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+            }
+        };
+        let key = r["key"].as_str().unwrap().to_string();
+        for q in ["PR%C3%9CFUNG", "%C3%B6lproben", "%C3%96LPROBEN%20pr%C3%BCfung", "%5BSTUFE", "%E6%A3%80%E9%AA%8C", "req-0008", "BATCH.RELEASE%7Cqa", "(batch"] {
+            assert_eq!(found(q).await, std::slice::from_ref(&key), "{q}");
+        }
+        for q in ["PRUFUNG", "%2A", "%3F", "batchXrelease", "release%7Cqa)x", "%5B%5D", "stufe%5D2"] {
+            assert!(found(q).await.is_empty(), "{q}");
+        }
     }
 
     async fn bad_requirements_are_refused_whole(db: TestDb) {
