@@ -7,7 +7,7 @@
 //!
 //! Also the engagement's change log (its audit trail) as CSV.
 
-use crate::engagement::load_visible;
+use crate::engagement::{load_visible, Held};
 use crate::requirement::{areas, snapshot_text};
 use crate::{snapshot, Actor, App, Error, FieldError, Result};
 use accord_domain::validate;
@@ -144,17 +144,22 @@ impl App {
         let file_sha256 = hex::encode(Sha256::digest(bytes));
         let table = csv_in::read(bytes).map_err(|e| Error::invalid("file", e.to_string()))?;
         let map = mapping(&table.headers, columns)?;
-        let (mut w, _) = self.write_engagement(actor, engagement_id).await?;
+        // A preview compares in a read snapshot; a confirmation holds the write lock while it
+        // compares again and applies.
+        let mut held = match confirm {
+            Some(_) => Held::Write(self.write_engagement(actor, engagement_id).await?.0),
+            None => self.preview_engagement(actor, engagement_id).await?,
+        };
         let known_areas: HashSet<String> =
-            areas(&mut w.tx, engagement_id).await?.into_iter().collect();
+            areas(held.tx(), engagement_id).await?.into_iter().collect();
         let existing: HashMap<String, Requirement> =
-            accord_store::requirement::all(&mut w.tx, engagement_id)
+            accord_store::requirement::all(held.tx(), engagement_id)
                 .await?
                 .into_iter()
                 .map(|r| (r.key.clone(), r))
                 .collect();
         let now = self.now();
-        let mut seq = accord_store::requirement::next_seq(&mut w.tx, engagement_id).await?;
+        let mut seq = accord_store::requirement::next_seq(held.tx(), engagement_id).await?;
         let mut errors: Vec<FieldError> = Vec::new();
         let mut report = CsvImportReport {
             file_sha256,
@@ -392,7 +397,7 @@ impl App {
             return Err(Error::Validation(errors));
         }
         report.confirm = crate::reimport::confirm_token(
-            w.head(),
+            held.head(),
             &serde_json::json!([
                 report.file_sha256,
                 report.columns,
@@ -400,14 +405,12 @@ impl App {
                 report.rows,
             ]),
         );
-        match confirm {
+        let mut w = match (confirm, held) {
+            (Some(c), Held::Write(w)) if c.eq_ignore_ascii_case(&report.confirm) => w,
+            (Some(_), _) => return Err(crate::reimport::stale_preview()),
             // A preview writes nothing.
-            None => return Ok(report),
-            Some(c) if !c.eq_ignore_ascii_case(&report.confirm) => {
-                return Err(crate::reimport::stale_preview());
-            }
-            Some(_) => {}
-        }
+            (None, _) => return Ok(report),
+        };
         accord_store::requirement::insert_many(&mut w.tx, &created).await?;
         for (r, expected) in &updated {
             accord_store::requirement::update(&mut w.tx, r, *expected).await?;

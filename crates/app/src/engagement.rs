@@ -335,19 +335,72 @@ impl App {
             Err(accord_store::StoreError::NotFound) => return Err(Error::NotFound),
             Err(err) => return Err(err.into()),
         };
-        ensure_party(actor, &e)?;
-        if e.retired_at.is_some() {
-            return Err(Error::Refused {
-                detail: format!(
-                    "the engagement {} is retired; it can no longer change",
-                    e.key
-                ),
-                unmet: Vec::new(),
-            });
-        }
+        ensure_changeable(actor, &e)?;
         Ok((w, e))
     }
 
+    /// What a preview of a change reads: one read snapshot of an engagement the actor may
+    /// change, and its audit chain's head in that snapshot, without the write lock, so that a
+    /// large file's preview holds no other writer up. The change itself takes the lock
+    /// ([`App::write_engagement`]) and compares again; the head is part of the preview's
+    /// confirmation token, so a preview taken before any later change no longer confirms.
+    pub(crate) async fn preview_engagement(&self, actor: &Actor, id: Uuid) -> Result<Held> {
+        let mut tx = self.store.read().await?;
+        let e = load_visible(&mut tx, actor, id).await?;
+        ensure_changeable(actor, &e)?;
+        let head = match accord_store::audit::heads(&mut tx, Some(id)).await?.first() {
+            Some(h) => {
+                let mut hash = [0u8; 32];
+                hex::decode_to_slice(&h.head_hash, &mut hash).map_err(|_| {
+                    Error::Internal(format!("audit chain {id}: the stored head hash is not hex"))
+                })?;
+                (h.head_seq, hash)
+            }
+            None => (0, accord_domain::audit::GENESIS),
+        };
+        Ok(Held::Read(tx, head))
+    }
+}
+
+/// A transaction on an engagement: the write lock (to change it) or a read snapshot (to
+/// preview a change), with the audit chain's head as that transaction sees it.
+pub(crate) enum Held {
+    Write(WriteTx),
+    Read(Tx, (i64, [u8; 32])),
+}
+
+impl Held {
+    pub(crate) fn tx(&mut self) -> &mut Tx {
+        match self {
+            Held::Write(w) => &mut w.tx,
+            Held::Read(tx, _) => tx,
+        }
+    }
+
+    pub(crate) fn head(&self) -> (i64, [u8; 32]) {
+        match self {
+            Held::Write(w) => w.head(),
+            Held::Read(_, head) => *head,
+        }
+    }
+}
+
+/// The actor is a party to `e` and `e` may still change.
+fn ensure_changeable(actor: &Actor, e: &Engagement) -> Result<()> {
+    ensure_party(actor, e)?;
+    if e.retired_at.is_some() {
+        return Err(Error::Refused {
+            detail: format!(
+                "the engagement {} is retired; it can no longer change",
+                e.key
+            ),
+            unmet: Vec::new(),
+        });
+    }
+    Ok(())
+}
+
+impl App {
     /// Creates an engagement with the default role-phase matrix and gate checklists.
     pub async fn create_engagement(
         &self,

@@ -7,7 +7,7 @@
 //! version, removed objects retire theirs, new relations become trace links; one audit event per
 //! created or changed record.
 
-use crate::engagement::load_visible;
+use crate::engagement::{load_visible, Held};
 use crate::reqif::{
     import_draft, new_requirement, parse_all, reading_order, relation_links, skeleton_json,
     Definitions, ImportOptions, ImportWarning, Mapped, Mapper,
@@ -210,9 +210,14 @@ impl App {
         let mut doc = read.reqif;
         let now = self.now();
 
-        let (mut w, _) = self.write_engagement(actor, engagement_id).await?;
-        let area = check_area(&mut w.tx, engagement_id, &opts.functional_area).await?;
-        let stored = accord_store::reqif::document(&mut w.tx, engagement_id, document_id).await?;
+        // A preview compares in a read snapshot; a confirmation holds the write lock while it
+        // compares again and applies.
+        let mut held = match confirm {
+            Some(_) => Held::Write(self.write_engagement(actor, engagement_id).await?.0),
+            None => self.preview_engagement(actor, engagement_id).await?,
+        };
+        let area = check_area(held.tx(), engagement_id, &opts.functional_area).await?;
+        let stored = accord_store::reqif::document(held.tx(), engagement_id, document_id).await?;
         let old_defs: Definitions = serde_json::from_str(&stored.definitions).unwrap_or_default();
         // Titles and statements come from the attributes given, or else from those the
         // document was imported with (or else the defaults).
@@ -254,13 +259,13 @@ impl App {
         let old_objects: HashMap<
             String,
             (accord_store::reqif::Object, Option<time::OffsetDateTime>),
-        > = accord_store::reqif::all_objects(&mut w.tx, document_id)
+        > = accord_store::reqif::all_objects(held.tx(), document_id)
             .await?
             .into_iter()
             .map(|(o, removed)| (o.identifier.clone(), (o, removed)))
             .collect();
         let requirements: HashMap<Uuid, Requirement> =
-            accord_store::requirement::all(&mut w.tx, engagement_id)
+            accord_store::requirement::all(held.tx(), engagement_id)
                 .await?
                 .into_iter()
                 .map(|r| (r.id, r))
@@ -295,7 +300,7 @@ impl App {
             warnings,
         };
         // What applying does, decided while comparing.
-        let mut seq = accord_store::requirement::next_seq(&mut w.tx, engagement_id).await?;
+        let mut seq = accord_store::requirement::next_seq(held.tx(), engagement_id).await?;
         let mut puts: Vec<accord_store::reqif::Object> = Vec::new();
         let mut created: Vec<Requirement> = Vec::new();
         let mut versions: Vec<Version> = Vec::new();
@@ -567,7 +572,7 @@ impl App {
         }
         // New relations between requirements become links; existing links stay as they are.
         let existing: HashSet<(Uuid, Uuid, String)> =
-            accord_store::trace::links(&mut w.tx, engagement_id, None)
+            accord_store::trace::links(held.tx(), engagement_id, None)
                 .await?
                 .into_iter()
                 .map(|l| (l.from_id, l.to_id, l.kind))
@@ -597,7 +602,7 @@ impl App {
         report.requirements_retired = retire.len();
         report.links_created = links.len();
         report.confirm = confirm_token(
-            w.head(),
+            held.head(),
             &serde_json::json!([
                 report.file_sha256,
                 document_id,
@@ -610,14 +615,12 @@ impl App {
                 report.removed,
             ]),
         );
-        match confirm {
+        let mut w = match (confirm, held) {
+            (Some(c), Held::Write(w)) if c.eq_ignore_ascii_case(&report.confirm) => w,
+            (Some(_), _) => return Err(stale_preview()),
             // A preview writes nothing.
-            None => return Ok(report),
-            Some(c) if !c.eq_ignore_ascii_case(&report.confirm) => {
-                return Err(stale_preview());
-            }
-            Some(_) => {}
-        }
+            (None, _) => return Ok(report),
+        };
         accord_store::requirement::insert_many(&mut w.tx, &created).await?;
         for (r, expected) in updated.iter().chain(retire.iter()) {
             accord_store::requirement::update(&mut w.tx, r, *expected).await?;

@@ -86,6 +86,26 @@ async fn setup(t: &TestApp) -> (World, String) {
     (w, tok)
 }
 
+/// Runs `preview` while another transaction holds the engagement's write lock, and returns its
+/// answer (200); fails if the preview waits for the lock.
+async fn preview_beside_a_writer(
+    t: &TestApp,
+    eid: uuid::Uuid,
+    preview: impl std::future::Future<Output = accord_test_support::Resp>,
+) -> accord_test_support::Resp {
+    let writer =
+        t.db.store
+            .begin_write(eid, accord_store::audit::ChainKind::Engagement)
+            .await
+            .unwrap();
+    let r = tokio::time::timeout(std::time::Duration::from_secs(5), preview)
+        .await
+        .expect("the preview waited for another writer's lock");
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    drop(writer);
+    r
+}
+
 backend_tests! {
     async fn every_corpus_file_imports_and_exports_back_to_the_same_model(db: TestDb) {
         let Some(dir) = corpus() else { return };
@@ -414,6 +434,10 @@ backend_tests! {
         assert_eq!((b["requirements_created"].as_u64(), b["requirements_updated"].as_u64(), b["requirements_retired"].as_u64(), b["links_created"].as_u64()), (Some(1), Some(2), Some(1), Some(1)));
         // The preview wrote nothing.
         assert_eq!(t.audit_count().await, audit_before);
+        // It held no write lock either: it answers, with the same token, while another writer
+        // holds the engagement's.
+        let again = preview_beside_a_writer(&t, eid, send(path.clone(), v2.clone())).await;
+        assert_eq!(again.body["confirm"], p.body["confirm"], "{}", again.text);
         // A confirmation that is not for this file is refused, and writes nothing either.
         let r = send(format!("{path}&confirm={}", "0".repeat(64)), v2.clone()).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
@@ -591,6 +615,8 @@ backend_tests! {
         assert_eq!((row["action"].as_str(), row["key"].as_str()), (Some("update"), Some(old.key.as_str())));
         assert_eq!(row["changes"], serde_json::json!(["statement", "rationale"]));
         assert_eq!(t.audit_count().await, before, "a preview writes nothing");
+        let again = preview_beside_a_writer(&t, eid, send(map.to_string(), sheet.clone())).await;
+        assert_eq!(again.body["confirm"], p.body["confirm"], "{}", again.text);
         // Without a mapping for the statement, the file's columns are named.
         let r = send("functional_area=QC%20laboratory".into(), sheet.clone()).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
