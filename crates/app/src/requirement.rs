@@ -611,6 +611,11 @@ impl App {
                 ));
             }
         }
+        if let Some(q) = &filter.q {
+            // Control characters (a NUL, which PostgreSQL refuses in text, among them) and
+            // search texts longer than any title are refused by name, not failed on.
+            validate::optional_text("q", q, 200)?;
+        }
         filter.limit = filter.limit.clamp(1, 500);
         filter.offset = filter.offset.max(0);
         let mut tx = self.store.read().await?;

@@ -242,8 +242,12 @@ backend_tests! {
         assert_eq!(list("q=%25").await.body["items"].as_array().unwrap().len(), 0);
         assert_eq!(list("status=draft").await.body["items"].as_array().unwrap().len(), 7);
         assert_eq!(list("status=ready_for_review").await.body["items"].as_array().unwrap().len(), 0);
-        for bad in ["status=done", "priority=high", "sort=colour", "cursor=abc"] {
-            assert_eq!(list(bad).await.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        let long = format!("q={}", "a".repeat(201));
+        for bad in ["status=done", "priority=high", "sort=colour", "cursor=abc", "q=a%00b", "q=%07", long.as_str()] {
+            let r = list(bad).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {}", r.text);
+            let field = bad.split('=').next().unwrap();
+            assert_eq!(r.body["errors"][0]["field"], field, "{bad}: {}", r.text);
         }
         // Search ignores letter case beyond ASCII, on both engines; pattern characters of
         // either engine (glob's `*?[`, a regular expression's `.(|`) match only themselves.
