@@ -185,6 +185,56 @@ fn generated_reqif(n: usize) -> String {
     x
 }
 
+/// `accord reqif check` reports each document it reads: a file, and every document of an
+/// archive in order; a broken document fails naming the file and the place.
+#[test]
+fn reqif_check_reports_every_document_of_a_file_or_an_archive() {
+    let dir = TempDir::new();
+    let check = |path: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(["reqif", "check"])
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    let single = dir.0.join("one.reqif");
+    std::fs::write(&single, generated_reqif(3)).unwrap();
+    let out = check(&single);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out).trim(),
+        format!(
+            "{}: 3 spec objects, 1 relations, 0 specifications, 1 datatypes, 0 warnings",
+            single.display()
+        )
+    );
+    let archive = dir.0.join("two.reqifz");
+    let packed = accord_interchange::reqif::zip::pack(
+        "first.reqif",
+        generated_reqif(2).as_bytes(),
+        &[("second.reqif".to_string(), generated_reqif(5).into_bytes())],
+    )
+    .unwrap();
+    std::fs::write(&archive, packed).unwrap();
+    let out = check(&archive);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<String> = stdout(&out).lines().map(str::to_string).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].ends_with(
+            "› first.reqif: 2 spec objects, 1 relations, 0 specifications, 1 datatypes, 0 warnings"
+        ),
+        "{lines:?}"
+    );
+    assert!(lines[1].ends_with("› second.reqif: 5 spec objects, 1 relations, 0 specifications, 1 datatypes, 0 warnings"), "{lines:?}");
+    let broken = dir.0.join("broken.reqif");
+    let text = generated_reqif(3);
+    std::fs::write(&broken, &text[..text.len() / 2]).unwrap();
+    let out = check(&broken);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("broken.reqif"), "{}", stderr(&out));
+}
+
 /// The requirements of a demo engagement, by key.
 async fn requirement_count(db: &accord_test_support::TestDb, key: &str) -> usize {
     let mut tx = db.store.read().await.unwrap();
