@@ -1175,3 +1175,50 @@ fn estimate_view(e: &Estimate, names: &HashMap<Uuid, String>) -> EstimateView {
         acknowledged_at: e.acknowledged_at,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reqif::new_requirement;
+
+    fn requirement(owner: Option<Uuid>, priority: Option<&str>, text: &str) -> Requirement {
+        let (mut r, _) = new_requirement(
+            Uuid::from_u128(7),
+            42,
+            "QC laboratory",
+            format!("Title {text}"),
+            format!("Statement \"{text}\"\n\twith a tab and a \\ backslash"),
+            format!("ReqIF spec: {text}"),
+            Uuid::from_u128(9),
+            time::macros::datetime!(2026-11-27 21:05:01.123456 UTC),
+        );
+        r.owner_id = owner;
+        r.priority = priority.map(str::to_string);
+        r
+    }
+
+    fn cases() -> Vec<Requirement> {
+        vec![
+            requirement(None, None, "plain"),
+            requirement(
+                Some(Uuid::from_u128(3)),
+                Some("high"),
+                "Prüfung 检验 </p> &amp;",
+            ),
+            requirement(None, Some(""), "\u{1}control"),
+        ]
+    }
+
+    /// A version's snapshot is the text the `Value` it replaced gave, byte for byte.
+    #[test]
+    fn version_snapshot_is_the_value_it_replaced() {
+        for r in cases() {
+            let expected = serde_json::json!({
+                "title": r.title, "statement": r.statement, "rationale": r.rationale,
+                "functional_area": r.functional_area, "source": r.source, "owner_id": r.owner_id,
+                "status": r.status, "priority": r.priority,
+            });
+            assert_eq!(snapshot_text(&r), expected.to_string());
+        }
+    }
+}
