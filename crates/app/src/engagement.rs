@@ -346,19 +346,10 @@ impl App {
     /// confirmation token, so a preview taken before any later change no longer confirms.
     pub(crate) async fn preview_engagement(&self, actor: &Actor, id: Uuid) -> Result<Held> {
         let mut tx = self.store.read().await?;
-        let e = load_visible(&mut tx, actor, id).await?;
+        let e = accord_store::engagement::get(&mut tx, id).await?;
         ensure_changeable(actor, &e)?;
-        let head = match accord_store::audit::heads(&mut tx, Some(id)).await?.first() {
-            Some(h) => {
-                let mut hash = [0u8; 32];
-                hex::decode_to_slice(&h.head_hash, &mut hash).map_err(|_| {
-                    Error::Internal(format!("audit chain {id}: the stored head hash is not hex"))
-                })?;
-                (h.head_seq, hash)
-            }
-            None => (0, accord_domain::audit::GENESIS),
-        };
-        Ok(Held::Read(tx, head))
+        let head = accord_store::audit::read_head(&mut tx, id).await?;
+        Ok(Held::Read(tx, (head.seq, head.hash)))
     }
 }
 

@@ -83,6 +83,28 @@ struct HeadRow {
     head_hash: String,
 }
 
+fn decode_head(chain_id: Uuid, seq: i64, hash_hex: &str) -> Result<Head> {
+    let mut hash = [0u8; 32];
+    hex::decode_to_slice(hash_hex, &mut hash).map_err(|_| {
+        StoreError::Other(format!(
+            "audit chain {chain_id}: the stored head hash is not hex"
+        ))
+    })?;
+    Ok(Head { seq, hash })
+}
+
+/// The head of `chain_id` as the transaction sees it, without locking it (the genesis head
+/// when the chain has no events yet): what a preview compares a later write against.
+pub async fn read_head(tx: &mut Tx, chain_id: Uuid) -> Result<Head> {
+    match heads(tx, Some(chain_id)).await?.first() {
+        Some(h) => decode_head(chain_id, h.head_seq, &h.head_hash),
+        None => Ok(Head {
+            seq: 0,
+            hash: GENESIS,
+        }),
+    }
+}
+
 /// Locks the head of `chain_id` for the rest of the transaction, creating the chain if new.
 pub(crate) async fn lock_head(tx: &mut Tx, chain_id: Uuid, kind: ChainKind) -> Result<Head> {
     let sql = crate::dialect::lock_chain_head_sql(tx.engine());
@@ -91,18 +113,7 @@ pub(crate) async fn lock_head(tx: &mut Tx, chain_id: Uuid, kind: ChainKind) -> R
         .fetch_optional(c)
         .await)?;
     match row {
-        Some(r) => {
-            let mut hash = [0u8; 32];
-            hex::decode_to_slice(&r.head_hash, &mut hash).map_err(|_| {
-                StoreError::Other(format!(
-                    "audit chain {chain_id}: the stored head hash is not hex"
-                ))
-            })?;
-            Ok(Head {
-                seq: r.head_seq,
-                hash,
-            })
-        }
+        Some(r) => decode_head(chain_id, r.head_seq, &r.head_hash),
         None => {
             let genesis = hex::encode(GENESIS);
             execute!(tx, |c| {

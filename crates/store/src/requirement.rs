@@ -146,7 +146,7 @@ pub fn valid_sort(sort: &str) -> bool {
 /// PostgreSQL's `lower` follows the database's locale. Each letter that has a case becomes a
 /// bracket of its forms (`ü` → `[üÜ]`); everything else matches only itself. SQLite: a `glob`
 /// pattern; PostgreSQL: a regular expression for `~`.
-pub(crate) fn any_case_pattern(word: &str, engine: Engine) -> String {
+fn any_case_pattern(word: &str, engine: Engine) -> String {
     let mut out = String::from(match engine {
         Engine::Sqlite => "*",
         Engine::Postgres => "",
