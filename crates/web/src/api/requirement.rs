@@ -41,7 +41,8 @@ pub struct RequirementFilter {
     pub priority: Option<String>,
     pub functional_area: Option<String>,
     pub owner_id: Option<Uuid>,
-    /// Words that must all appear in the key, title or statement (any case).
+    /// Words that must all appear in the key, title or statement, in any letter case; at most
+    /// 200 characters, no control characters.
     pub q: Option<String>,
     /// key (default), title, status, priority or updated; `-` in front for descending.
     pub sort: Option<String>,
