@@ -529,8 +529,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             statement_from,
             json,
         }) => {
-            let bytes =
-                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes = accord_interchange::file::read(file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
             let app = open(&cli).await?;
             let actor = app.operator_actor(as_user).await.map_err(app_err)?;
             let eid = app
@@ -607,8 +607,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Reqif(ReqifCommand::Check { file, warnings }) => {
             use accord_interchange::reqif;
             let started = std::time::Instant::now();
-            let bytes =
-                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes = accord_interchange::file::read(file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
             let docs = if reqif::zip::is_zip(&bytes) {
                 reqif::zip::unpack(&bytes, 2 << 30)
                     .with_context(|| format!("{}", file.display()))?

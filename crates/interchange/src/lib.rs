@@ -4,4 +4,5 @@
 
 pub mod csv_in;
 pub mod csv_out;
+pub mod file;
 pub mod reqif;
