@@ -221,7 +221,10 @@ pub fn read_with(
     threads: usize,
     parallel_from: usize,
 ) -> Result<(Read, usize), ReadError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| ReadError::NotUtf8(e.to_string()))?;
+    // simdutf8 says only whether it is; std's error says where it is not.
+    let text = simdutf8::basic::from_utf8(bytes)
+        .or_else(|_| std::str::from_utf8(bytes))
+        .map_err(|e| ReadError::NotUtf8(e.to_string()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut p = Parser::new(text, 0, text.len(), None);
     p.threads = threads.max(1);
