@@ -58,7 +58,13 @@ fn a_section_read_in_pieces_gives_the_same_model_and_warnings_in_the_same_order(
         7 => "<SPEC-OBJECT IDENTIFIER=\"a&amp;b\"><TYPE><SPEC-OBJECT-TYPE-REF>t-gone</SPEC-OBJECT-TYPE-REF></TYPE></SPEC-OBJECT>".into(),
         _ => String::new(),
     }
-    });
+    })
+    // The hierarchy, read on this core while the others read the objects, refers to the first
+    // and the last.
+    .replace(
+        "</CHILDREN></SPECIFICATION>",
+        "<SPEC-HIERARCHY IDENTIFIER=\"h-3\"><OBJECT><SPEC-OBJECT-REF>o12</SPEC-OBJECT-REF></OBJECT></SPEC-HIERARCHY></CHILDREN></SPECIFICATION>",
+    );
     for threads in [2, 3, 5] {
         let pieces = same(doc.as_bytes(), threads);
         assert_eq!(pieces, threads, "the section was read in {threads} pieces");
@@ -74,13 +80,19 @@ fn a_section_read_in_pieces_gives_the_same_model_and_warnings_in_the_same_order(
     );
     assert!(said.iter().any(|w| w.contains("ODDITY")), "{said:#?}");
     assert!(said.iter().any(|w| w.contains("t-gone")), "{said:#?}");
+    let dangling: Vec<&String> = said
+        .iter()
+        .filter(|w| w.contains("not in the document"))
+        .collect();
+    assert_eq!(dangling.len(), 2, "t-gone and missing only: {dangling:#?}");
+    assert!(dangling[1].contains("SPEC-HIERARCHY h-2"), "{dangling:#?}");
 }
 
 #[test]
 fn what_only_looks_like_the_end_of_a_record_does_not_cut_the_section() {
-    // After every object, a record's closing tag inside a comment and inside CDATA: a cut
-    // there leaves a piece unfinished, and the section is read on one core instead, with the
-    // same result.
+    // After every object, a record's closing tag inside a comment and inside CDATA. A cut is
+    // made only where markup comes next: not before the ` -->` or `]]>` that follows these,
+    // so every cut is clean.
     let doc = many(10, |i| {
         format!(
             "<!-- {} </SPEC-OBJECT> --><KEPT><![CDATA[</SPEC-OBJECT>{i}]]></KEPT>",
@@ -90,19 +102,38 @@ fn what_only_looks_like_the_end_of_a_record_does_not_cut_the_section() {
     let pieces: Vec<usize> = (2..10)
         .map(|threads| same(doc.as_bytes(), threads))
         .collect();
+    assert!(pieces.iter().all(|p| *p > 1), "every cut clean: {pieces:?}");
+    // Followed by what looks like markup, they are taken for records' ends: a cut there
+    // leaves a piece unfinished, and the document is read on one core instead, with the same
+    // result.
+    let tricky = many(10, |i| {
+        format!(
+            "<!-- {} </SPEC-OBJECT><x/> --><KEPT><![CDATA[</SPEC-OBJECT> <y/>{i}]]></KEPT>",
+            "x".repeat(300)
+        )
+    });
+    let pieces: Vec<usize> = (2..10)
+        .map(|threads| same(tricky.as_bytes(), threads))
+        .collect();
     assert!(
         pieces.contains(&1),
         "some cut fell in a comment: {pieces:?}"
     );
-    assert!(
-        pieces.iter().any(|p| *p > 1),
-        "some cuts were clean: {pieces:?}"
-    );
     let (r, _) = reqif::read_with(doc.as_bytes(), 4, 1).unwrap();
     assert_eq!(r.reqif.spec_objects.len(), 10);
     assert_eq!(r.reqif.extra.len(), 10, "each KEPT element is kept");
-    // The section's own end tag in a comment: the pieces up to it cannot read.
+    // The section's own end tag in a comment inside it: the section's end is searched from
+    // the back, so it is found where it is, and the section still reads in pieces.
     let doc = many(10, |_| "<!-- </SPEC-OBJECTS> -->".into());
+    for threads in 2..6 {
+        assert!(same(doc.as_bytes(), threads) > 1);
+    }
+    // One after the section: taken for its end, it gives a piece the real end tag, which
+    // does not read on its own, and the document is read on one core.
+    let doc = many(10, |_| String::new()).replace(
+        "</SPECIFICATIONS>",
+        "</SPECIFICATIONS><!-- </SPEC-OBJECTS> -->",
+    );
     for threads in 2..6 {
         assert_eq!(same(doc.as_bytes(), threads), 1);
     }

@@ -5,11 +5,13 @@
 //! line and column, never an abort of the whole file.
 //!
 //! A large `SPEC-OBJECTS` section is read on several cores: it is cut after a
-//! `</SPEC-OBJECT>` into pieces, each read by its own parser, and the pieces' records, warnings
-//! and unresolved references are put back in document order. Only a cut that falls between two
-//! records can read cleanly (a cut inside a comment, a CDATA section or an element leaves a
-//! piece unfinished), and any piece that does not read sends the section back to the one-core
-//! reader, so the result and the errors are the same either way.
+//! `</SPEC-OBJECT>` into pieces, each read by its own parser, while the document's parser
+//! reads the first piece and goes on with the rest of the document (relations, hierarchy);
+//! then the pieces' records, warnings and unresolved references are put back in document order,
+//! and the references the rest made to their records are resolved. Only a cut that falls
+//! between two records can read cleanly (a cut inside a comment, a CDATA section or an element
+//! leaves a piece unfinished), and any piece that does not read sends the document back to the
+//! one-core reader, so the result and the errors are the same either way.
 
 use super::model::*;
 use quick_xml::events::attributes::Attributes;
@@ -17,6 +19,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// Why a document cannot be read at all.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -90,6 +93,9 @@ impl<'t, 'i> Node<'t, 'i> {
         self.slot().name
     }
     fn text(&self) -> &'t str {
+        &self.slot().text
+    }
+    fn text_cow(&self) -> &'t Cow<'i, str> {
         &self.slot().text
     }
     fn start(&self) -> usize {
@@ -167,9 +173,45 @@ pub const MAX_DEPTH: usize = 256;
 /// so the hash is seeded per process (foldhash), not a fixed function an attacker could collide.
 type Known<'i> = HashSet<&'i str, foldhash::fast::RandomState>;
 
-/// A reference to something not read yet: what refers, where, the kind of thing referred to
-/// and its identifier; checked once the whole document is read.
-type Ref = (String, usize, &'static str, String);
+/// A reference to something not read yet, checked once the whole document is read. Its parts
+/// borrow from the input where they can: a large document's relations and hierarchy refer
+/// to tens of thousands of spec objects that a parser on another core is reading.
+struct Ref<'i> {
+    /// The referring element's name and identifier (see [`Parser::label`]).
+    element: &'i str,
+    identifier: Option<Cow<'i, str>>,
+    /// Where the reference is.
+    pos: usize,
+    /// What kind of thing it names, and its identifier.
+    kind: &'static str,
+    id: Cow<'i, str>,
+}
+
+/// A piece of the `SPEC-OBJECTS` section for another core to read: its number, its byte range,
+/// and the identifiers the document had read before the section. True when it was handed over
+/// (a thread could be started).
+type Spawn<'k, 'i> = Box<dyn Fn(usize, usize, usize, Arc<Known<'i>>) -> bool + 'k>;
+
+/// Where a `SPEC-OBJECTS` section read in pieces was, and what was read before the other
+/// cores' pieces come back: they are put back in document order once the rest of the
+/// document (read on this core meanwhile) is read.
+struct Split<'i> {
+    /// The piece this core read itself, the first.
+    first: Piece<'i>,
+    /// How many pieces were handed to other cores, and how many there are in all.
+    others: usize,
+    pieces: usize,
+    /// False when a piece did not read on its own (the cut fell in a comment, say): the
+    /// document is then read again on one core, so that the result and the errors are the
+    /// same either way.
+    clean: bool,
+    /// How much of the document's objects, extra, warnings and references there were at the
+    /// section, where the pieces' go.
+    objects: usize,
+    extra: usize,
+    warnings: usize,
+    refs: usize,
+}
 
 /// A `SPEC-OBJECTS` section smaller than this is read on one core: below it, starting threads
 /// costs about what they save.
@@ -196,13 +238,15 @@ struct Parser<'i, 'k> {
     known: Known<'i>,
     /// A piece's parser also knows what the document's parser had read before the section.
     known_before: Option<&'k Known<'i>>,
-    refs: Vec<Ref>,
+    refs: Vec<Ref<'i>>,
     tree: Tree<'i>,
     /// How many parsers a large `SPEC-OBJECTS` section may be read with, and from what size.
     threads: usize,
     parallel_from: usize,
-    /// How many pieces the `SPEC-OBJECTS` section was read in.
-    pieces: usize,
+    /// Hands a piece of `SPEC-OBJECTS` to another core (the document's parser, on several).
+    spawn: Option<Spawn<'k, 'i>>,
+    /// The `SPEC-OBJECTS` section read in pieces, until they are put back.
+    split: Option<Split<'i>>,
 }
 
 /// Reads a ReqIF document (UTF-8, with or without a byte order mark; default or prefixed
@@ -213,8 +257,8 @@ pub fn read(bytes: &[u8]) -> Result<Read, ReadError> {
 }
 
 /// [`read`], with a `SPEC-OBJECTS` section of at least `parallel_from` bytes cut into at most
-/// `threads` pieces read side by side; also says how many pieces it was read in (1: on one
-/// core). The result is the same for any `threads`: tests compare.
+/// `threads` pieces read side by side; also says how many pieces the section was read in (1
+/// also when it was not cut). The result is the same for any `threads`: tests compare.
 #[doc(hidden)]
 pub fn read_with(
     bytes: &[u8],
@@ -226,18 +270,48 @@ pub fn read_with(
         .or_else(|_| std::str::from_utf8(bytes))
         .map_err(|e| ReadError::NotUtf8(e.to_string()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut p = Parser::new(text, 0, text.len(), None);
-    p.threads = threads.max(1);
-    p.parallel_from = parallel_from.max(1);
-    let doc = p.document()?;
-    p.check_references(&doc);
-    Ok((
-        Read {
-            reqif: doc,
-            warnings: p.warnings,
-        },
-        p.pieces,
-    ))
+    if threads <= 1 {
+        let mut p = Parser::new(text, 0, text.len(), None);
+        let doc = p.document()?;
+        return Ok((p.finish(doc), 1));
+    }
+    let read = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut p = Parser::new(text, 0, text.len(), None);
+        p.threads = threads;
+        p.parallel_from = parallel_from.max(1);
+        p.spawn = Some(Box::new(move |k, from, to, known: Arc<Known<'_>>| {
+            let tx = tx.clone();
+            std::thread::Builder::new()
+                .name("reqif-piece".into())
+                .spawn_scoped(scope, move || {
+                    let _ = tx.send((k, Piece::read(text, from, to, &known)));
+                })
+                .is_ok()
+        }));
+        let doc = p.document();
+        // Dropping the last sender ends `rx` once every piece has come back.
+        p.spawn = None;
+        let Some(split) = p.split.take() else {
+            return Some(doc.map(|doc| (p.finish(doc), 1)));
+        };
+        let mut others: Vec<Option<Piece<'_>>> = (0..split.others).map(|_| None).collect();
+        for (k, piece) in rx {
+            others[k] = piece.ok();
+        }
+        let others: Option<Vec<Piece<'_>>> = others.into_iter().collect();
+        let others = others.filter(|_| split.clean)?;
+        // Every piece read: an error after them is the document's first.
+        let mut doc = match doc {
+            Ok(doc) => doc,
+            Err(e) => return Some(Err(e)),
+        };
+        let pieces = split.pieces;
+        p.put_back(split, others, &mut doc);
+        Some(Ok((p.finish(doc), pieces)))
+    });
+    // `None`: a piece did not read on its own; one core reads the document as it is.
+    read.unwrap_or_else(|| read_with(bytes, 1, usize::MAX))
 }
 
 /// Line and column (1-based, in characters) of a byte offset.
@@ -297,7 +371,8 @@ impl<'i, 'k> Parser<'i, 'k> {
             tree: Tree::default(),
             threads: 1,
             parallel_from: usize::MAX,
-            pieces: 1,
+            spawn: None,
+            split: None,
         }
     }
 
@@ -799,7 +874,7 @@ impl<'i, 'k> Parser<'i, 'k> {
 
     /// One of [`SECTIONS`], whose start tag was just read; a large `SPEC-OBJECTS` in pieces.
     fn section(&mut self, section: &str, doc: &mut ReqIf) -> Result<(), ReadError> {
-        if section == "SPEC-OBJECTS" && self.threads > 1 {
+        if section == "SPEC-OBJECTS" && self.spawn.is_some() && self.split.is_none() {
             if let Some(done) = self.spec_objects_in_pieces(doc) {
                 return done;
             }
@@ -807,82 +882,141 @@ impl<'i, 'k> Parser<'i, 'k> {
         self.records(section, doc, false)
     }
 
-    /// Reads the rest of the `SPEC-OBJECTS` section just opened in pieces side by side, then
-    /// resumes after them; `None` (nothing read, nothing changed) when the section is too
-    /// small to gain from it or a piece does not read on its own.
+    /// Cuts the rest of the `SPEC-OBJECTS` section just opened into pieces, hands all but the
+    /// first to other cores, reads the first, and goes on after the section while the others
+    /// read (the pieces are put back by [`Parser::put_back`]); `None` (nothing read, nothing
+    /// changed) when the section is too small to gain from it.
+    ///
+    /// This core reads the rest of the document as well, which the pieces' sizes allow for:
+    /// each core gets about as many bytes to read.
     fn spec_objects_in_pieces(&mut self, doc: &mut ReqIf) -> Option<Result<(), ReadError>> {
         let from = self.pos();
         let qname = *self.open.last()?;
-        let end = from + find_end_tag(self.input.get(from..)?, qname)?;
-        if end - from < self.parallel_from {
+        let end = from + find_last_end_tag(self.input.get(from..)?, qname)?;
+        let objects = end - from;
+        if objects < self.parallel_from {
             return None;
         }
         // Pieces of at least a quarter of the threshold (1 MiB by default).
         let pieces = self
             .threads
-            .min((end - from) / (self.parallel_from / 4).max(1))
+            .min(objects / (self.parallel_from / 4).max(1))
             .max(1);
+        if pieces < 2 {
+            return None;
+        }
+        // The rest of the document (relations, hierarchy) takes about a quarter longer to
+        // read than spec objects of its length (the generated files of docs/benchmarks.md).
+        let rest = (self.input.len() - end) / 4 * 5;
+        let share = (objects + rest) / pieces;
+        let first = share.saturating_sub(rest).min(objects);
         let prefix = qname.strip_suffix("SPEC-OBJECTS")?;
         let close = format!("</{prefix}SPEC-OBJECT>");
+        // Each cut after the first record end past its target.
         let mut cuts = vec![from];
-        for k in 1..pieces {
-            let mut target = (from + (end - from) / pieces * k).max(cuts[cuts.len() - 1]);
+        for k in 0..pieces - 1 {
+            let mut target = from + first + (objects - first) / (pieces - 1) * k;
+            if target == from {
+                continue;
+            }
+            target = target.max(cuts[cuts.len() - 1]);
             while !self.input.is_char_boundary(target) {
                 target += 1;
             }
-            let found = self
-                .input
-                .get(target..end)
-                .and_then(|s| memchr::memmem::find(s.as_bytes(), close.as_bytes()));
-            if let Some(i) = found {
-                cuts.push(target + i + close.len());
+            if let Some(cut) = record_end_after(self.input, target, end, &close) {
+                cuts.push(cut);
             }
         }
         cuts.push(end);
         cuts.dedup();
-        if cuts.len() < 3 {
+        if cuts.len() < 3 && first > 0 {
             return None;
         }
-        let (input, known) = (self.input, &self.known);
-        let read: Option<Vec<Piece<'i>>> = std::thread::scope(|scope| {
-            // A thread that cannot be started (the machine is out of them) only means the
-            // section is read on one core.
-            let others: Vec<_> = cuts[1..]
-                .windows(2)
-                .map(|w| {
-                    let (a, b) = (w[0], w[1]);
-                    std::thread::Builder::new()
-                        .name("reqif-piece".into())
-                        .spawn_scoped(scope, move || Piece::read(input, a, b, known))
-                })
-                .collect();
-            let first = Piece::read(input, cuts[0], cuts[1], known);
-            let mut pieces = vec![first.ok()];
-            for h in others {
-                pieces.push(h.ok().and_then(|h| {
-                    h.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                        .ok()
-                }));
+        let known = Arc::new(self.known.clone());
+        let spawn = self.spawn.as_ref()?;
+        let mut clean = true;
+        let mut others = 0;
+        // With nothing for this core (the rest of the document is as long as a share), the
+        // first piece is empty and every cut starts one for another core.
+        let first_to = if first == 0 { from } else { cuts[1] };
+        for w in cuts.windows(2).filter(|w| w[0] >= first_to) {
+            clean &= spawn(others, w[0], w[1], Arc::clone(&known));
+            others += 1;
+        }
+        let pieces = others + usize::from(first_to > from);
+        let first = if first_to > from {
+            match Piece::read(self.input, from, first_to, &known) {
+                Ok(piece) => piece,
+                Err(_) => {
+                    clean = false;
+                    Piece::default()
+                }
             }
-            pieces.into_iter().collect()
+        } else {
+            Piece::default()
+        };
+        self.split = Some(Split {
+            first,
+            others,
+            pieces,
+            clean,
+            objects: doc.spec_objects.len(),
+            extra: doc.extra.len(),
+            warnings: self.warnings.len(),
+            refs: self.refs.len(),
         });
-        let pieces = read?;
-        self.pieces = pieces.len();
-        doc.spec_objects
-            .reserve(pieces.iter().map(|p| p.objects.len()).sum());
-        for p in pieces {
-            doc.spec_objects.extend(p.objects);
-            doc.extra.extend(p.extra);
-            self.warnings.extend(p.warnings);
-            self.refs.extend(p.refs);
-            self.known.extend(p.known);
+        if !clean {
+            // The document is read again on one core.
+            return Some(Err(
+                self.own_error("a piece of SPEC-OBJECTS did not read on its own")
+            ));
         }
         // The pieces end where the section's end tag starts; read on from there. The open
         // elements are still on `self.open`, so the end tag is checked as any other.
         self.reader = reader_of(self.input.get(end..).unwrap_or(""));
         self.base = end;
         Some(self.records("SPEC-OBJECTS", doc, false))
+    }
+
+    /// Puts the pieces of a `SPEC-OBJECTS` section read on several cores back where the
+    /// section was: its records, the elements kept verbatim, the warnings and the references
+    /// still to check. The references made after the section (relations, hierarchy) to the
+    /// pieces' records are resolved now.
+    fn put_back(&mut self, split: Split<'i>, others: Vec<Piece<'i>>, doc: &mut ReqIf) {
+        let mut pieces = Vec::with_capacity(others.len() + 1);
+        pieces.push(split.first);
+        pieces.extend(others);
+        let knows = |id: &str| pieces.iter().any(|p| p.known.contains(id));
+        let mut after = self.refs.split_off(split.refs);
+        after.retain(|r| !knows(&r.id));
+        insert_at(
+            &mut doc.spec_objects,
+            split.objects,
+            pieces.iter_mut().map(|p| std::mem::take(&mut p.objects)),
+        );
+        insert_at(
+            &mut doc.extra,
+            split.extra,
+            pieces.iter_mut().map(|p| std::mem::take(&mut p.extra)),
+        );
+        insert_at(
+            &mut self.warnings,
+            split.warnings,
+            pieces.iter_mut().map(|p| std::mem::take(&mut p.warnings)),
+        );
+        for p in &mut pieces {
+            self.refs.append(&mut p.refs);
+        }
+        self.refs.append(&mut after);
+    }
+
+    /// The document read, with every reference that names nothing in it a warning.
+    fn finish(mut self, doc: ReqIf) -> Read {
+        self.check_references(&doc);
+        Read {
+            reqif: doc,
+            warnings: self.warnings,
+        }
     }
 
     /// Maps a record read in `section` into the document, or keeps it verbatim.
@@ -972,13 +1106,27 @@ impl<'i, 'k> Parser<'i, 'k> {
         (id, attrs)
     }
 
-    /// A reference to `id`: fine when it names a record already read; otherwise remembered, to
-    /// check once the whole document is read.
-    fn refer(&mut self, n: Node<'_, 'i>, pos: usize, kind: &'static str, id: &str) {
-        let known = self.known.contains(id) || self.known_before.is_some_and(|k| k.contains(id));
+    /// The identifier `n` refers to with the reference element `r` (its text): fine when it
+    /// names a record already read; otherwise remembered, to check once the whole document is
+    /// read.
+    fn refer(&mut self, n: Node<'_, 'i>, r: Node<'_, 'i>, kind: &'static str) -> String {
+        let id = match r.text_cow() {
+            Cow::Borrowed(t) => Cow::Borrowed(t.trim()),
+            Cow::Owned(t) => Cow::Owned(t.trim().to_string()),
+        };
+        let known = self.known.contains(id.as_ref())
+            || self.known_before.is_some_and(|k| k.contains(id.as_ref()));
+        let owned = id.to_string();
         if !known {
-            self.refs.push((Self::label(n), pos, kind, id.to_string()));
+            self.refs.push(Ref {
+                element: n.name(),
+                identifier: n.attr_cow("IDENTIFIER").cloned(),
+                pos: r.start(),
+                kind,
+                id,
+            });
         }
+        owned
     }
 
     /// The text of `n/CONTAINER/*-REF` (the first), remembered to check that it resolves.
@@ -989,9 +1137,7 @@ impl<'i, 'k> Parser<'i, 'k> {
         kind: &'static str,
     ) -> Option<String> {
         let r = n.child(container)?.first_child()?;
-        let id = r.text().trim().to_string();
-        self.refer(n, r.start(), kind, &id);
-        Some(id)
+        Some(self.refer(n, r, kind))
     }
 
     fn datatype(&mut self, n: Node<'_, 'i>) -> Datatype {
@@ -1050,11 +1196,7 @@ impl<'i, 'k> Parser<'i, 'k> {
     fn value(&mut self, v: Node<'_, 'i>) -> Option<Value> {
         let kind = v.name().strip_prefix("ATTRIBUTE-VALUE-")?.to_string();
         let definition = match v.child("DEFINITION").and_then(|d| d.first_child()) {
-            Some(r) => {
-                let id = r.text().trim().to_string();
-                self.refer(v, r.start(), "attribute definition", &id);
-                id
-            }
+            Some(r) => self.refer(v, r, "attribute definition"),
             None => {
                 self.warn(
                     v.start(),
@@ -1264,8 +1406,7 @@ impl<'i, 'k> Parser<'i, 'k> {
                 }
                 "SPEC-RELATIONS" => {
                     for r in c.children() {
-                        let id = r.text().trim().to_string();
-                        self.refer(n, r.start(), "spec relation", &id);
+                        let id = self.refer(n, r, "spec relation");
                         g.relations.push(id);
                     }
                 }
@@ -1277,6 +1418,9 @@ impl<'i, 'k> Parser<'i, 'k> {
 
     /// Every reference that names nothing in the document becomes a warning at the reference.
     fn check_references(&mut self, doc: &ReqIf) {
+        if self.refs.is_empty() {
+            return;
+        }
         self.known = Known::default();
         let mut known: HashSet<&str, foldhash::fast::RandomState> = HashSet::default();
         known.extend(doc.datatypes.iter().map(|d| d.id.identifier.as_str()));
@@ -1288,8 +1432,19 @@ impl<'i, 'k> Parser<'i, 'k> {
         known.extend(doc.spec_relations.iter().map(|r| r.id.identifier.as_str()));
         known.extend(doc.specifications.iter().map(|s| s.id.identifier.as_str()));
         let refs = std::mem::take(&mut self.refs);
-        for (element, pos, kind, id) in refs {
-            if !known.contains(id.as_str()) {
+        for Ref {
+            element,
+            identifier,
+            pos,
+            kind,
+            id,
+        } in refs
+        {
+            if !known.contains(id.as_ref()) {
+                let element = match identifier {
+                    Some(identifier) => format!("{element} {identifier}"),
+                    None => element.to_string(),
+                };
                 self.warn(
                     pos,
                     element,
@@ -1301,12 +1456,17 @@ impl<'i, 'k> Parser<'i, 'k> {
 }
 
 /// What a piece of a `SPEC-OBJECTS` section read into, to put back in document order.
+#[derive(Default)]
 struct Piece<'i> {
     objects: Vec<SpecObject>,
     extra: Vec<String>,
     warnings: Vec<Warning>,
-    refs: Vec<Ref>,
-    known: Known<'i>,
+    refs: Vec<Ref<'i>>,
+    /// The identifiers of its records, copied out of the input: the references after the
+    /// section are checked against them, and copies lie together in memory rather than
+    /// spread over the whole section (checking the 10,000-object file's 20,806 took 2.6 to
+    /// 3.9 ms so, 3.6 to 5.5 ms against the input).
+    known: HashSet<Box<str>, foldhash::fast::RandomState>,
 }
 
 impl<'i> Piece<'i> {
@@ -1320,22 +1480,63 @@ impl<'i> Piece<'i> {
             extra: doc.extra,
             warnings: p.warnings,
             refs: p.refs,
-            known: p.known,
+            known: p.known.iter().map(|id| Box::from(*id)).collect(),
         })
     }
 }
 
-/// Where the end tag of `qname` first starts in `text`.
-fn find_end_tag(text: &str, qname: &str) -> Option<usize> {
+/// Puts `parts`, one after the other, into `v` at `at`. Usually `v` has nothing after `at`
+/// (or nothing at all): the parts are then appended, without moving what is there, and the
+/// first part's vector is kept rather than copied.
+fn insert_at<T>(v: &mut Vec<T>, at: usize, parts: impl Iterator<Item = Vec<T>>) {
+    let mut all: Vec<T> = Vec::new();
+    for mut part in parts {
+        if all.is_empty() {
+            all = part;
+        } else {
+            all.append(&mut part);
+        }
+    }
+    if v.is_empty() {
+        *v = all;
+    } else if at == v.len() {
+        v.append(&mut all);
+    } else {
+        v.splice(at..at, all);
+    }
+}
+
+/// Where a cut may go after `from` (and before `to`): just after the first `close` tag from
+/// which the next `<` comes before any `>`, as after a record's end tag (after one inside a
+/// comment or a CDATA section, a `-->` or `]]>` usually comes first; a cut that still falls in
+/// one makes a piece that does not read, which only costs reading the document on one core).
+fn record_end_after(input: &str, from: usize, to: usize, close: &str) -> Option<usize> {
+    let text = input.get(..to)?.as_bytes();
+    let finder = memchr::memmem::Finder::new(close.as_bytes());
+    let mut at = from;
+    while let Some(i) = finder.find(text.get(at..)?) {
+        let cut = at + i + close.len();
+        let next = memchr::memchr2(b'<', b'>', &text[cut..]).map(|i| text[cut + i]);
+        if matches!(next, None | Some(b'<')) {
+            return Some(cut);
+        }
+        at = cut;
+    }
+    None
+}
+
+/// Where the last end tag of `qname` starts in `text`: searched from the back, as a section's
+/// end is nearer the end of the document than its start. (Should the section end before it,
+/// a piece reads that end and does not read on its own.)
+fn find_last_end_tag(text: &str, qname: &str) -> Option<usize> {
     let pattern = format!("</{qname}");
-    let finder = memchr::memmem::Finder::new(pattern.as_bytes());
+    let finder = memchr::memmem::FinderRev::new(pattern.as_bytes());
     let bytes = text.as_bytes();
-    let mut from = 0;
-    while let Some(i) = finder.find(&bytes[from..]) {
-        let at = from + i;
+    let mut to = bytes.len();
+    while let Some(at) = finder.rfind(&bytes[..to]) {
         match bytes.get(at + pattern.len()) {
             Some(b'>' | b' ' | b'\t' | b'\r' | b'\n') => return Some(at),
-            _ => from = at + pattern.len(),
+            _ => to = at,
         }
     }
     None
