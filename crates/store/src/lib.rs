@@ -225,6 +225,7 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
+                .pragma("temp_store", "memory")
                 .busy_timeout(Duration::from_secs(10));
             sqlite_file = Some(opts.get_filename().to_path_buf());
             // A local file needs no liveness ping before each use; it would cost a round trip
