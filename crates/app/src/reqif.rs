@@ -177,7 +177,7 @@ pub(crate) async fn origin(
 
 /// A spec object's values with their attributes' names and datatypes.
 pub(crate) fn origin_values(o: &SpecObject, defs: &Definitions) -> Vec<OriginValue> {
-    let enums: HashMap<&str, &str> = defs
+    let enums: Names<'_> = defs
         .enum_values
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -272,7 +272,12 @@ fn statement_xhtml(text: &str) -> String {
 }
 
 /// The long names of a document's attribute definitions, by identifier.
-fn definition_names(doc: &ReqIf) -> HashMap<&str, &str> {
+/// Names by identifier (of attribute definitions, of enumeration values). Looked up several
+/// times per spec object in an import: identifiers come from the file, so the hash is seeded
+/// per process (foldhash, a few times faster than std's SipHash on 37-byte identifiers).
+type Names<'a> = HashMap<&'a str, &'a str, foldhash::fast::RandomState>;
+
+fn definition_names(doc: &ReqIf) -> Names<'_> {
     doc.spec_types
         .iter()
         .flat_map(|t| &t.attributes)
@@ -286,7 +291,7 @@ fn definition_names(doc: &ReqIf) -> HashMap<&str, &str> {
 }
 
 /// The text of a value: XHTML as its words, an enumeration as its values' names.
-fn value_text(v: &Value, enum_names: &HashMap<&str, &str>) -> String {
+fn value_text(v: &Value, enum_names: &Names<'_>) -> String {
     match &v.content {
         Content::Simple(s) => s.clone().unwrap_or_default(),
         Content::Xhtml { value, .. } => value
@@ -305,8 +310,8 @@ fn value_text(v: &Value, enum_names: &HashMap<&str, &str>) -> String {
 fn attribute(
     o: &SpecObject,
     names: &[String],
-    defs: &HashMap<&str, &str>,
-    enums: &HashMap<&str, &str>,
+    defs: &Names<'_>,
+    enums: &Names<'_>,
 ) -> Option<String> {
     names.iter().find_map(|n| {
         o.values
@@ -413,8 +418,8 @@ pub(crate) enum Mapped {
 /// How one document's spec objects become requirements' fields, as the import options say.
 pub(crate) struct Mapper<'a> {
     doc: &'a ReqIf,
-    defs: HashMap<&'a str, &'a str>,
-    enums: HashMap<&'a str, &'a str>,
+    defs: Names<'a>,
+    enums: Names<'a>,
     /// The chapter names of the section headings met so far, by place in `doc.spec_objects`:
     /// every object under a heading names it.
     chapters: std::sync::Mutex<HashMap<usize, Option<String>>>,
