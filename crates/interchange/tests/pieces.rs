@@ -90,31 +90,28 @@ fn a_section_read_in_pieces_gives_the_same_model_and_warnings_in_the_same_order(
 
 #[test]
 fn what_only_looks_like_the_end_of_a_record_does_not_cut_the_section() {
-    // After every object, a record's closing tag inside a comment and inside CDATA. A cut is
-    // made only where markup comes next: not before the ` -->` or `]]>` that follows these,
-    // so every cut is clean.
-    let doc = many(10, |i| {
-        format!(
-            "<!-- {} </SPEC-OBJECT> --><KEPT><![CDATA[</SPEC-OBJECT>{i}]]></KEPT>",
-            "x".repeat(300)
-        )
-    });
-    let pieces: Vec<usize> = (2..10)
-        .map(|threads| same(doc.as_bytes(), threads))
-        .collect();
+    // After every object, a record's closing tag inside a comment and inside CDATA, with
+    // `then` after each; and the number of pieces for 2 to 9 threads.
+    let fakes = |then: &str| {
+        let doc = many(10, |i| {
+            format!(
+                "<!-- {} </SPEC-OBJECT>{then} --><KEPT><![CDATA[</SPEC-OBJECT>{then}{i}]]></KEPT>",
+                "x".repeat(300)
+            )
+        });
+        let pieces: Vec<usize> = (2..10)
+            .map(|threads| same(doc.as_bytes(), threads))
+            .collect();
+        (doc, pieces)
+    };
+    // A cut is made only where markup comes next: not before the ` -->` or `]]>` that follows
+    // these, so every cut is clean.
+    let (doc, pieces) = fakes("");
     assert!(pieces.iter().all(|p| *p > 1), "every cut clean: {pieces:?}");
     // Followed by what looks like markup, they are taken for records' ends: a cut there
     // leaves a piece unfinished, and the document is read on one core instead, with the same
     // result.
-    let tricky = many(10, |i| {
-        format!(
-            "<!-- {} </SPEC-OBJECT><x/> --><KEPT><![CDATA[</SPEC-OBJECT> <y/>{i}]]></KEPT>",
-            "x".repeat(300)
-        )
-    });
-    let pieces: Vec<usize> = (2..10)
-        .map(|threads| same(tricky.as_bytes(), threads))
-        .collect();
+    let (_, pieces) = fakes("<x/>");
     assert!(
         pieces.contains(&1),
         "some cut fell in a comment: {pieces:?}"
