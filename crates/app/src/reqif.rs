@@ -271,12 +271,12 @@ fn statement_xhtml(text: &str) -> String {
     format!("<xhtml:div xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">{paragraphs}</xhtml:div>")
 }
 
-/// The long names of a document's attribute definitions, by identifier.
 /// Names by identifier (of attribute definitions, of enumeration values). Looked up several
 /// times per spec object in an import: identifiers come from the file, so the hash is seeded
-/// per process (foldhash, a few times faster than std's SipHash on 37-byte identifiers).
+/// per process (foldhash, faster than std's SipHash).
 type Names<'a> = HashMap<&'a str, &'a str, foldhash::fast::RandomState>;
 
+/// The long names of a document's attribute definitions, by identifier.
 fn definition_names(doc: &ReqIf) -> Names<'_> {
     doc.spec_types
         .iter()
