@@ -196,11 +196,11 @@ type Spawn<'k, 'i> = Box<dyn Fn(usize, usize, usize, Arc<Known<'i>>) -> bool + '
 /// cores' pieces come back: they are put back in document order once the rest of the
 /// document (read on this core meanwhile) is read.
 struct Split<'i> {
-    /// The piece this core read itself, the first.
-    first: Piece<'i>,
-    /// How many pieces were handed to other cores, and how many there are in all.
+    /// The piece this core read itself, the first (none when the rest of the document is
+    /// this core's whole share).
+    first: Option<Piece<'i>>,
+    /// How many pieces were handed to other cores.
     others: usize,
-    pieces: usize,
     /// False when a piece did not read on its own (the cut fell in a comment, say): the
     /// document is then read again on one core, so that the result and the errors are the
     /// same either way.
@@ -306,7 +306,7 @@ pub fn read_with(
             Ok(doc) => doc,
             Err(e) => return Some(Err(e)),
         };
-        let pieces = split.pieces;
+        let pieces = others.len() + usize::from(split.first.is_some());
         p.put_back(split, others, &mut doc);
         Some(Ok((p.finish(doc), pieces)))
     });
@@ -701,10 +701,7 @@ impl<'i, 'k> Parser<'i, 'k> {
     }
 
     fn label(n: Node<'_, 'i>) -> String {
-        match n.attr("IDENTIFIER") {
-            Some(id) => format!("{} {id}", n.name()),
-            None => n.name().to_string(),
-        }
+        label_of(n.name(), n.attr("IDENTIFIER"))
     }
 
     /// Keeps an element the standard does not name here, and says so.
@@ -906,7 +903,8 @@ impl<'i, 'k> Parser<'i, 'k> {
             return None;
         }
         // The rest of the document (relations, hierarchy) takes about a quarter longer to
-        // read than spec objects of its length (the generated files of docs/benchmarks.md).
+        // read than spec objects of its length (timed on the generated 10,000-object file;
+        // docs/benchmarks.md, "A third machine").
         let rest = (self.input.len() - end) / 4 * 5;
         let share = (objects + rest) / pieces;
         let first = share.saturating_sub(rest).min(objects);
@@ -943,22 +941,16 @@ impl<'i, 'k> Parser<'i, 'k> {
             clean &= spawn(others, w[0], w[1], Arc::clone(&known));
             others += 1;
         }
-        let pieces = others + usize::from(first_to > from);
         let first = if first_to > from {
-            match Piece::read(self.input, from, first_to, &known) {
-                Ok(piece) => piece,
-                Err(_) => {
-                    clean = false;
-                    Piece::default()
-                }
-            }
+            let read = Piece::read(self.input, from, first_to, &known).ok();
+            clean &= read.is_some();
+            read
         } else {
-            Piece::default()
+            None
         };
         self.split = Some(Split {
             first,
             others,
-            pieces,
             clean,
             objects: doc.spec_objects.len(),
             extra: doc.extra.len(),
@@ -983,9 +975,7 @@ impl<'i, 'k> Parser<'i, 'k> {
     /// still to check. The references made after the section (relations, hierarchy) to the
     /// pieces' records are resolved now.
     fn put_back(&mut self, split: Split<'i>, others: Vec<Piece<'i>>, doc: &mut ReqIf) {
-        let mut pieces = Vec::with_capacity(others.len() + 1);
-        pieces.push(split.first);
-        pieces.extend(others);
+        let mut pieces: Vec<Piece<'i>> = split.first.into_iter().chain(others).collect();
         let knows = |id: &str| pieces.iter().any(|p| p.known.contains(id));
         let mut after = self.refs.split_off(split.refs);
         after.retain(|r| !knows(&r.id));
@@ -1441,10 +1431,7 @@ impl<'i, 'k> Parser<'i, 'k> {
         } in refs
         {
             if !known.contains(id.as_ref()) {
-                let element = match identifier {
-                    Some(identifier) => format!("{element} {identifier}"),
-                    None => element.to_string(),
-                };
+                let element = label_of(element, identifier.as_deref());
                 self.warn(
                     pos,
                     element,
@@ -1456,7 +1443,6 @@ impl<'i, 'k> Parser<'i, 'k> {
 }
 
 /// What a piece of a `SPEC-OBJECTS` section read into, to put back in document order.
-#[derive(Default)]
 struct Piece<'i> {
     objects: Vec<SpecObject>,
     extra: Vec<String>,
@@ -1482,6 +1468,14 @@ impl<'i> Piece<'i> {
             refs: p.refs,
             known: p.known.iter().map(|id| Box::from(*id)).collect(),
         })
+    }
+}
+
+/// How a warning names an element: its tag, and its identifier when it has one.
+fn label_of(name: &str, identifier: Option<&str>) -> String {
+    match identifier {
+        Some(id) => format!("{name} {id}"),
+        None => name.to_string(),
     }
 }
 
