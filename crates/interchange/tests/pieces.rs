@@ -65,9 +65,10 @@ fn a_section_read_in_pieces_gives_the_same_model_and_warnings_in_the_same_order(
         "</CHILDREN></SPECIFICATION>",
         "<SPEC-HIERARCHY IDENTIFIER=\"h-3\"><OBJECT><SPEC-OBJECT-REF>o12</SPEC-OBJECT-REF></OBJECT></SPEC-HIERARCHY></CHILDREN></SPECIFICATION>",
     );
+    // More pieces than cores: each core takes the next piece when it is free.
     for threads in [2, 3, 5] {
         let pieces = same(doc.as_bytes(), threads);
-        assert_eq!(pieces, threads, "the section was read in {threads} pieces");
+        assert!(pieces > threads, "{threads} cores, {pieces} pieces");
     }
     let (r, _) = reqif::read_with(doc.as_bytes(), 3, 1).unwrap();
     assert_eq!(r.reqif.spec_objects.len(), 13);

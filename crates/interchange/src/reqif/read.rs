@@ -5,10 +5,12 @@
 //! line and column, never an abort of the whole file.
 //!
 //! A large `SPEC-OBJECTS` section is read on several cores: it is cut after a
-//! `</SPEC-OBJECT>` into pieces, each read by its own parser, while the document's parser
-//! reads the first piece and goes on with the rest of the document (relations, hierarchy);
-//! then the pieces' records, warnings and unresolved references are put back in document order,
-//! and the references the rest made to their records are resolved. Only a cut that falls
+//! `</SPEC-OBJECT>` into pieces, each read by its own parser. Other cores take the pieces one
+//! at a time from a queue, while the document's parser goes on with the rest of the document
+//! (relations, hierarchy) and then takes what pieces are left, so every core stays busy until
+//! the end whatever the machine. Then the pieces' records, warnings and unresolved references
+//! are put back in document order, and the references the rest made to their records are
+//! resolved. Only a cut that falls
 //! between two records can read cleanly (a cut inside a comment, a CDATA section or an element
 //! leaves a piece unfinished), and any piece that does not read sends the document back to the
 //! one-core reader, so the result and the errors are the same either way.
@@ -19,6 +21,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// Why a document cannot be read at all.
@@ -187,24 +190,47 @@ struct Ref<'i> {
     id: Cow<'i, str>,
 }
 
-/// A piece of the `SPEC-OBJECTS` section for another core to read: its number, its byte range,
-/// and the identifiers the document had read before the section. True when it was handed over
-/// (a thread could be started).
-type Spawn<'k, 'i> = Box<dyn Fn(usize, usize, usize, Arc<Known<'i>>) -> bool + 'k>;
+/// Starts another core on the pieces of a `SPEC-OBJECTS` section (it takes them from the
+/// queue until none is left).
+type Spawn<'k, 'i> = Box<dyn Fn(Arc<Queue<'i>>) + 'k>;
 
-/// Where a `SPEC-OBJECTS` section read in pieces was, and what was read before the other
-/// cores' pieces come back: they are put back in document order once the rest of the
-/// document (read on this core meanwhile) is read.
+/// The pieces of a `SPEC-OBJECTS` section, taken one at a time by whichever core is free.
+struct Queue<'i> {
+    input: &'i str,
+    /// Piece `k` is `input[cuts[k]..cuts[k + 1]]`.
+    cuts: Vec<usize>,
+    next: AtomicUsize,
+    /// Set when a piece did not read on its own: the rest are not worth reading.
+    failed: AtomicBool,
+    /// The identifiers the document had read before the section.
+    known: Known<'i>,
+}
+
+impl<'i> Queue<'i> {
+    fn pieces(&self) -> usize {
+        self.cuts.len() - 1
+    }
+
+    /// Reads the next piece nobody has taken: its number and what it read.
+    fn take(&self) -> Option<(usize, Option<Piece<'i>>)> {
+        if self.failed.load(Ordering::Relaxed) {
+            return None;
+        }
+        let k = self.next.fetch_add(1, Ordering::Relaxed);
+        let (from, to) = (*self.cuts.get(k)?, *self.cuts.get(k + 1)?);
+        let piece = Piece::read(self.input, from, to, &self.known).ok();
+        if piece.is_none() {
+            self.failed.store(true, Ordering::Relaxed);
+        }
+        Some((k, piece))
+    }
+}
+
+/// Where a `SPEC-OBJECTS` section read in pieces was, and what was read before the pieces
+/// come back: they are put back in document order once the rest of the document (read on this
+/// core meanwhile) is read.
 struct Split<'i> {
-    /// The piece this core read itself, the first (none when the rest of the document is
-    /// this core's whole share).
-    first: Option<Piece<'i>>,
-    /// How many pieces were handed to other cores.
-    others: usize,
-    /// False when a piece did not read on its own (the cut fell in a comment, say): the
-    /// document is then read again on one core, so that the result and the errors are the
-    /// same either way.
-    clean: bool,
+    queue: Arc<Queue<'i>>,
     /// How much of the document's objects, extra, warnings and references there were at the
     /// section, where the pieces' go.
     objects: usize,
@@ -216,6 +242,13 @@ struct Split<'i> {
 /// A `SPEC-OBJECTS` section smaller than this is read on one core: below it, starting threads
 /// costs about what they save.
 const PARALLEL_FROM: usize = 4 << 20;
+
+/// A section read in pieces is cut into pieces of at least this part of the threshold (256 KiB
+/// by default), at most this many for each core: small enough that the cores end together
+/// (the last piece is all that one core may still be reading when the others are done), large
+/// enough that starting a parser on each costs nothing.
+const PIECE_OF_THRESHOLD: usize = 16;
+const PIECES_PER_CORE: usize = 8;
 
 struct Parser<'i, 'k> {
     input: &'i str,
@@ -280,35 +313,41 @@ pub fn read_with(
         let mut p = Parser::new(text, 0, text.len(), None);
         p.threads = threads;
         p.parallel_from = parallel_from.max(1);
-        p.spawn = Some(Box::new(move |k, from, to, known: Arc<Known<'_>>| {
+        p.spawn = Some(Box::new(move |queue: Arc<Queue<'_>>| {
             let tx = tx.clone();
-            std::thread::Builder::new()
+            // A thread that cannot start leaves its share to the others and this one.
+            let _ = std::thread::Builder::new()
                 .name("reqif-piece".into())
                 .spawn_scoped(scope, move || {
-                    let _ = tx.send((k, Piece::read(text, from, to, &known)));
-                })
-                .is_ok()
+                    while let Some(done) = queue.take() {
+                        let _ = tx.send(done);
+                    }
+                });
         }));
         let doc = p.document();
-        // Dropping the last sender ends `rx` once every piece has come back.
+        // Dropping the last sender ends `rx` once the other cores are done.
         p.spawn = None;
         let Some(split) = p.split.take() else {
             return Some(doc.map(|doc| (p.finish(doc), 1)));
         };
-        let mut others: Vec<Option<Piece<'_>>> = (0..split.others).map(|_| None).collect();
-        for (k, piece) in rx {
-            others[k] = piece.ok();
+        // The rest of the document read, this core takes what pieces are left.
+        let mut pieces: Vec<Option<Piece<'_>>> = (0..split.queue.pieces()).map(|_| None).collect();
+        while let Some((k, piece)) = split.queue.take() {
+            pieces[k] = piece;
         }
-        let others: Option<Vec<Piece<'_>>> = others.into_iter().collect();
-        let others = others.filter(|_| split.clean)?;
+        for (k, piece) in rx {
+            pieces[k] = piece;
+        }
+        // `None`: a piece did not read on its own (or was not read after one did not).
+        let pieces: Vec<Piece<'_>> = pieces.into_iter().collect::<Option<_>>()?;
         // Every piece read: an error after them is the document's first.
         let mut doc = match doc {
             Ok(doc) => doc,
             Err(e) => return Some(Err(e)),
         };
-        let pieces = others.len() + usize::from(split.first.is_some());
-        p.put_back(split, others, &mut doc);
-        Some(Ok((p.finish(doc), pieces)))
+        let count = pieces.len();
+        p.put_back(split, pieces, &mut doc);
+        Some(Ok((p.finish(doc), count)))
     });
     // `None`: a piece did not read on its own; one core reads the document as it is.
     read.unwrap_or_else(|| read_with(bytes, 1, usize::MAX))
@@ -879,13 +918,10 @@ impl<'i, 'k> Parser<'i, 'k> {
         self.records(section, doc, false)
     }
 
-    /// Cuts the rest of the `SPEC-OBJECTS` section just opened into pieces, hands all but the
-    /// first to other cores, reads the first, and goes on after the section while the others
-    /// read (the pieces are put back by [`Parser::put_back`]); `None` (nothing read, nothing
-    /// changed) when the section is too small to gain from it.
-    ///
-    /// This core reads the rest of the document as well, which the pieces' sizes allow for:
-    /// each core gets about as many bytes to read.
+    /// Cuts the rest of the `SPEC-OBJECTS` section just opened into pieces for other cores to
+    /// read, and goes on after the section while they read (this core takes the pieces left
+    /// when it is done; they are put back by [`Parser::put_back`]); `None` (nothing read,
+    /// nothing changed) when the section is too small to gain from it.
     fn spec_objects_in_pieces(&mut self, doc: &mut ReqIf) -> Option<Result<(), ReadError>> {
         let from = self.pos();
         let qname = *self.open.last()?;
@@ -894,30 +930,17 @@ impl<'i, 'k> Parser<'i, 'k> {
         if objects < self.parallel_from {
             return None;
         }
-        // Pieces of at least a quarter of the threshold (1 MiB by default).
-        let pieces = self
-            .threads
-            .min(objects / (self.parallel_from / 4).max(1))
-            .max(1);
+        let pieces = (objects / (self.parallel_from / PIECE_OF_THRESHOLD).max(1))
+            .min(self.threads * PIECES_PER_CORE);
         if pieces < 2 {
             return None;
         }
-        // The rest of the document (relations, hierarchy) takes about a quarter longer to
-        // read than spec objects of its length (timed on the generated 10,000-object file;
-        // docs/benchmarks.md, "A third machine").
-        let rest = (self.input.len() - end) / 4 * 5;
-        let share = (objects + rest) / pieces;
-        let first = share.saturating_sub(rest).min(objects);
         let prefix = qname.strip_suffix("SPEC-OBJECTS")?;
         let close = format!("</{prefix}SPEC-OBJECT>");
         // Each cut after the first record end past its target.
         let mut cuts = vec![from];
-        for k in 0..pieces - 1 {
-            let mut target = from + first + (objects - first) / (pieces - 1) * k;
-            if target == from {
-                continue;
-            }
-            target = target.max(cuts[cuts.len() - 1]);
+        for k in 1..pieces {
+            let mut target = (from + objects / pieces * k).max(cuts[cuts.len() - 1]);
             while !self.input.is_char_boundary(target) {
                 target += 1;
             }
@@ -927,42 +950,27 @@ impl<'i, 'k> Parser<'i, 'k> {
         }
         cuts.push(end);
         cuts.dedup();
-        if cuts.len() < 3 && first > 0 {
+        if cuts.len() < 3 {
             return None;
         }
-        let known = Arc::new(self.known.clone());
+        let queue = Arc::new(Queue {
+            input: self.input,
+            cuts,
+            next: AtomicUsize::new(0),
+            failed: AtomicBool::new(false),
+            known: self.known.clone(),
+        });
         let spawn = self.spawn.as_ref()?;
-        let mut clean = true;
-        let mut others = 0;
-        // With nothing for this core (the rest of the document is as long as a share), the
-        // first piece is empty and every cut starts one for another core.
-        let first_to = if first == 0 { from } else { cuts[1] };
-        for w in cuts.windows(2).filter(|w| w[0] >= first_to) {
-            clean &= spawn(others, w[0], w[1], Arc::clone(&known));
-            others += 1;
+        for _ in 1..self.threads.min(queue.pieces()) {
+            spawn(Arc::clone(&queue));
         }
-        let first = if first_to > from {
-            let read = Piece::read(self.input, from, first_to, &known).ok();
-            clean &= read.is_some();
-            read
-        } else {
-            None
-        };
         self.split = Some(Split {
-            first,
-            others,
-            clean,
+            queue,
             objects: doc.spec_objects.len(),
             extra: doc.extra.len(),
             warnings: self.warnings.len(),
             refs: self.refs.len(),
         });
-        if !clean {
-            // The document is read again on one core.
-            return Some(Err(
-                self.own_error("a piece of SPEC-OBJECTS did not read on its own")
-            ));
-        }
         // The pieces end where the section's end tag starts; read on from there. The open
         // elements are still on `self.open`, so the end tag is checked as any other.
         self.reader = reader_of(self.input.get(end..).unwrap_or(""));
@@ -974,11 +982,16 @@ impl<'i, 'k> Parser<'i, 'k> {
     /// section was: its records, the elements kept verbatim, the warnings and the references
     /// still to check. The references made after the section (relations, hierarchy) to the
     /// pieces' records are resolved now.
-    fn put_back(&mut self, split: Split<'i>, others: Vec<Piece<'i>>, doc: &mut ReqIf) {
-        let mut pieces: Vec<Piece<'i>> = split.first.into_iter().chain(others).collect();
-        let knows = |id: &str| pieces.iter().any(|p| p.known.contains(id));
+    fn put_back(&mut self, split: Split<'i>, mut pieces: Vec<Piece<'i>>, doc: &mut ReqIf) {
         let mut after = self.refs.split_off(split.refs);
-        after.retain(|r| !knows(&r.id));
+        if !after.is_empty() {
+            let mut known: HashSet<&str, foldhash::fast::RandomState> = HashSet::default();
+            known.reserve(pieces.iter().map(|p| p.known.len()).sum());
+            for p in &pieces {
+                known.extend(p.known.iter().map(|id| &**id));
+            }
+            after.retain(|r| !known.contains(&*r.id));
+        }
         insert_at(
             &mut doc.spec_objects,
             split.objects,
@@ -1452,7 +1465,7 @@ struct Piece<'i> {
     /// section are checked against them, and copies lie together in memory rather than
     /// spread over the whole section (checking the 10,000-object file's 20,806 took 2.6 to
     /// 3.9 ms so, 3.6 to 5.5 ms against the input).
-    known: HashSet<Box<str>, foldhash::fast::RandomState>,
+    known: Vec<Box<str>>,
 }
 
 impl<'i> Piece<'i> {
