@@ -8,7 +8,7 @@ use proptest::prelude::*;
 
 const SMALL: &str = include_str!("data/small.reqif");
 
-/// On one core, and in up to `threads` pieces whatever the section's size.
+/// On one core, and in pieces on `threads` cores whatever the section's size.
 fn both(
     bytes: &[u8],
     threads: usize,

@@ -289,8 +289,8 @@ pub fn read(bytes: &[u8]) -> Result<Read, ReadError> {
     read_with(bytes, threads, PARALLEL_FROM).map(|(read, _)| read)
 }
 
-/// [`read`], with a `SPEC-OBJECTS` section of at least `parallel_from` bytes cut into at most
-/// `threads` pieces read side by side; also says how many pieces the section was read in (1
+/// [`read`], with a `SPEC-OBJECTS` section of at least `parallel_from` bytes cut into pieces
+/// read on `threads` cores side by side; also says how many pieces the section was read in (1
 /// also when it was not cut). The result is the same for any `threads`: tests compare.
 #[doc(hidden)]
 pub fn read_with(
