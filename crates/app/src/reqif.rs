@@ -877,23 +877,20 @@ impl App {
                 ..Definitions::of(&doc)
             })
             .map_err(|e| Error::Internal(e.to_string()))?;
-            accord_store::reqif::insert_document(
-                &mut w.tx,
-                &accord_store::reqif::Document {
-                    id: document_id,
-                    engagement_id,
-                    name: display.clone(),
-                    header_identifier: doc.header.identifier.clone(),
-                    title: title.clone(),
-                    model,
-                    definitions,
-                    imported_by: actor.user_id,
-                    imported_at: now,
-                },
-            )
-            .await?;
+            let document = accord_store::reqif::Document {
+                id: document_id,
+                engagement_id,
+                name: display.clone(),
+                header_identifier: doc.header.identifier.clone(),
+                title: title.clone(),
+                model,
+                definitions,
+                imported_by: actor.user_id,
+                imported_at: now,
+            };
             // Rows are made a chunk at a time off the async workers, the next chunk while
-            // this one is written: both cores work.
+            // this one is written: both cores work. The first is made while the document's
+            // own row is written (its rows refer to that row, so they are written after it).
             let doc = std::sync::Arc::new(doc);
             let order = std::sync::Arc::new(reading_order(&doc));
             let chain_id = w.chain_id();
@@ -916,8 +913,12 @@ impl App {
             };
             let spawn = |j: ChunkJob| tokio::task::spawn_blocking(move || prepare_chunk(j));
             let mut next = (!order.is_empty()).then(|| spawn(job(0, seq, w.next_link())));
+            accord_store::reqif::insert_document(&mut w.tx, &document).await?;
+            drop(document);
             let mut start = 0;
-            let mut requirement_of: HashMap<&str, Uuid> = HashMap::new();
+            // Keyed by identifiers from the file: foldhash, seeded per process (see `Names`).
+            let mut requirement_of: HashMap<&str, Uuid, foldhash::fast::RandomState> =
+                HashMap::with_capacity_and_hasher(order.len(), Default::default());
             while let Some(handle) = next.take() {
                 let chunk = handle.await.map_err(|e| Error::Internal(e.to_string()))??;
                 start += chunk.objects.len();
@@ -942,36 +943,51 @@ impl App {
                     requirement_of.insert(doc.spec_objects[i].id.identifier.as_str(), id);
                 }
                 done += chunk.objects.len();
+                // Freeing a chunk's rows is not on the way to writing the next.
+                let Chunk {
+                    requirements,
+                    versions,
+                    objects,
+                    ..
+                } = chunk;
+                tokio::task::spawn_blocking(move || drop((requirements, versions, objects)));
                 progress(done, total);
             }
-            let draft =
-                |action: &str, record_type: &str, id: Uuid, after: serde_json::Value| Draft {
-                    at: now,
-                    actor_id: Some(actor.user_id),
-                    action: action.to_string(),
-                    record_type: record_type.to_string(),
-                    record_id: Some(id),
-                    before: None,
-                    after: Some(serde_json::to_string(&after).unwrap_or_default()),
-                    reason: None,
-                };
-            let mut drafts: Vec<Draft> = Vec::new();
             // Relations between requirements become trace links (one per pair and kind).
             report.relations += doc.spec_relations.len();
-            let links = relation_links(
+            let links = std::sync::Arc::new(relation_links(
                 &doc,
                 |id| requirement_of.get(id).copied(),
                 &HashSet::new(),
                 engagement_id,
                 actor.user_id,
                 now,
-            );
-            for l in &links {
-                drafts.push(draft("link.create", "link", l.id, snapshot(l)));
-            }
+            ));
             report.links_created += links.len();
+            // Their audit events are made and hashed on another core while they are written.
+            let events = {
+                let (links, key, head) = (links.clone(), self.key.clone(), w.next_link());
+                let (chain_id, actor_id) = (w.chain_id(), actor.user_id);
+                tokio::task::spawn_blocking(move || {
+                    let drafts = links
+                        .iter()
+                        .map(|l| Draft {
+                            at: now,
+                            actor_id: Some(actor_id),
+                            action: "link.create".into(),
+                            record_type: "link".into(),
+                            record_id: Some(l.id),
+                            before: None,
+                            after: Some(serde_json::to_string(&snapshot(l)).unwrap_or_default()),
+                            reason: None,
+                        })
+                        .collect();
+                    accord_store::audit::chain_drafts(&key, chain_id, head, drafts)
+                })
+            };
             accord_store::trace::insert_links(&mut w.tx, &links).await?;
-            w.append_many(&self.key, drafts).await?;
+            let events = events.await.map_err(|e| Error::Internal(e.to_string()))?;
+            w.append_chained(events).await?;
             // An archive's files are stored once, with its first document.
             if report.document_ids.is_empty() {
                 for a in &attachments {
