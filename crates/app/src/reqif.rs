@@ -750,6 +750,11 @@ pub(crate) fn new_requirement(
     (r, v)
 }
 
+/// SQLite's page cache during an import, in KiB: enough that the rows of a 100,000-object
+/// document are written to the log about once (docs/benchmarks.md), not so much that it
+/// raises the import's peak memory, which reading the file sets.
+const IMPORT_CACHE_KIB: i64 = 64 << 10;
+
 /// At most this many `.reqif` documents in one archive.
 const MAX_DOCUMENTS: usize = 64;
 
@@ -853,175 +858,193 @@ impl App {
             warnings: Vec::new(),
         };
         let mut done = 0;
-        for (member, read) in parsed {
-            let warn = |w: &Warning| ImportWarning {
-                document: member.clone(),
-                line: w.line,
-                column: w.column,
-                element: w.element.clone(),
-                message: w.message.clone(),
-            };
-            report.warnings.extend(read.warnings.iter().map(warn));
-            let mut doc = read.reqif;
-            let document_id = accord_domain::new_id();
-            let display = if member.is_empty() {
-                opts.name.clone()
-            } else {
-                format!("{} › {member}", opts.name)
-            };
-            let model = skeleton_json(&mut doc)?;
-            let title = doc.header.field("TITLE").unwrap_or("").to_string();
-            let definitions = serde_json::to_string(&Definitions {
-                title_from: opts.title_from.clone(),
-                statement_from: opts.statement_from.clone(),
-                ..Definitions::of(&doc)
-            })
-            .map_err(|e| Error::Internal(e.to_string()))?;
-            let document = accord_store::reqif::Document {
-                id: document_id,
-                engagement_id,
-                name: display.clone(),
-                header_identifier: doc.header.identifier.clone(),
-                title: title.clone(),
-                model,
-                definitions,
-                imported_by: actor.user_id,
-                imported_at: now,
-            };
-            // Rows are made a chunk at a time off the async workers, the next chunk while
-            // this one is written: both cores work. The first is made while the document's
-            // own row is written (its rows refer to that row, so they are written after it).
-            let doc = std::sync::Arc::new(doc);
-            let order = std::sync::Arc::new(reading_order(&doc));
-            let chain_id = w.chain_id();
-            let job = |start: usize, seq: i64, head: accord_store::audit::Head| ChunkJob {
-                doc: doc.clone(),
-                order: order.clone(),
-                start,
-                seq,
-                opts: opts.clone(),
-                display: display.clone(),
-                member: member.clone(),
-                engagement_id,
-                document_id,
-                area: area.clone(),
-                actor_id: actor.user_id,
-                now,
-                key: self.key.clone(),
-                chain_id,
-                head,
-            };
-            let spawn = |j: ChunkJob| tokio::task::spawn_blocking(move || prepare_chunk(j));
-            let mut next = (!order.is_empty()).then(|| spawn(job(0, seq, w.next_link())));
-            accord_store::reqif::insert_document(&mut w.tx, &document).await?;
-            drop(document);
-            let mut start = 0;
-            // Keyed by identifiers from the file: foldhash, seeded per process (see `Names`).
-            let mut requirement_of: HashMap<&str, Uuid, foldhash::fast::RandomState> =
-                HashMap::with_capacity_and_hasher(order.len(), Default::default());
-            while let Some(handle) = next.take() {
-                let chunk = handle.await.map_err(|e| Error::Internal(e.to_string()))??;
-                start += chunk.objects.len();
-                seq += chunk.requirements.len() as i64;
-                if start < order.len() {
-                    next = Some(spawn(job(start, seq, chunk.events.to().clone())));
-                }
-                accord_store::requirement::insert_many(&mut w.tx, &chunk.requirements).await?;
-                accord_store::requirement::insert_versions(&mut w.tx, &chunk.versions).await?;
-                accord_store::reqif::insert_objects(&mut w.tx, &chunk.objects).await?;
-                w.append_chained(chunk.events).await?;
-                if let (Some(first), Some(last)) =
-                    (chunk.requirements.first(), chunk.requirements.last())
-                {
-                    report.first_key.get_or_insert_with(|| first.key.clone());
-                    report.last_key = Some(last.key.clone());
-                }
-                report.requirements_created += chunk.requirements.len();
-                report.sections += chunk.sections;
-                report.warnings.extend(chunk.warnings);
-                for (i, id) in chunk.made {
-                    requirement_of.insert(doc.spec_objects[i].id.identifier.as_str(), id);
-                }
-                done += chunk.objects.len();
-                // Freeing a chunk's rows is not on the way to writing the next.
-                let Chunk {
-                    requirements,
-                    versions,
-                    objects,
-                    ..
-                } = chunk;
-                tokio::task::spawn_blocking(move || drop((requirements, versions, objects)));
-                progress(done, total);
-            }
-            // Relations between requirements become trace links (one per pair and kind).
-            report.relations += doc.spec_relations.len();
-            let links = std::sync::Arc::new(relation_links(
-                &doc,
-                |id| requirement_of.get(id).copied(),
-                &HashSet::new(),
-                engagement_id,
-                actor.user_id,
-                now,
-            ));
-            report.links_created += links.len();
-            // Their audit events are made and hashed on another core while they are written.
-            let events = {
-                let (links, key, head) = (links.clone(), self.key.clone(), w.next_link());
-                let (chain_id, actor_id) = (w.chain_id(), actor.user_id);
-                tokio::task::spawn_blocking(move || {
-                    let drafts = links
-                        .iter()
-                        .map(|l| Draft {
-                            at: now,
-                            actor_id: Some(actor_id),
-                            action: "link.create".into(),
-                            record_type: "link".into(),
-                            record_id: Some(l.id),
-                            before: None,
-                            after: Some(serde_json::to_string(&snapshot(l)).unwrap_or_default()),
-                            reason: None,
-                        })
-                        .collect();
-                    accord_store::audit::chain_drafts(&key, chain_id, head, drafts)
+        // A large import's rows would pass through SQLite's default page cache (2 MB) many
+        // times over, written to the log and read back before the commit writes them once
+        // more; a larger one for the import, as it was after (docs/benchmarks.md).
+        let cache_was = w.tx.set_cache_size(-IMPORT_CACHE_KIB).await?;
+        let written: Result<()> = async {
+            for (member, read) in parsed {
+                let warn = |w: &Warning| ImportWarning {
+                    document: member.clone(),
+                    line: w.line,
+                    column: w.column,
+                    element: w.element.clone(),
+                    message: w.message.clone(),
+                };
+                report.warnings.extend(read.warnings.iter().map(warn));
+                let mut doc = read.reqif;
+                let document_id = accord_domain::new_id();
+                let display = if member.is_empty() {
+                    opts.name.clone()
+                } else {
+                    format!("{} › {member}", opts.name)
+                };
+                let model = skeleton_json(&mut doc)?;
+                let title = doc.header.field("TITLE").unwrap_or("").to_string();
+                let definitions = serde_json::to_string(&Definitions {
+                    title_from: opts.title_from.clone(),
+                    statement_from: opts.statement_from.clone(),
+                    ..Definitions::of(&doc)
                 })
-            };
-            accord_store::trace::insert_links(&mut w.tx, &links).await?;
-            let events = events.await.map_err(|e| Error::Internal(e.to_string()))?;
-            w.append_chained(events).await?;
-            // An archive's files are stored once, with its first document.
-            if report.document_ids.is_empty() {
-                for a in &attachments {
-                    accord_store::reqif::insert_attachment(
-                        &mut w.tx,
-                        document_id,
-                        &a.path,
-                        &a.bytes,
-                    )
-                    .await?;
+                .map_err(|e| Error::Internal(e.to_string()))?;
+                let document = accord_store::reqif::Document {
+                    id: document_id,
+                    engagement_id,
+                    name: display.clone(),
+                    header_identifier: doc.header.identifier.clone(),
+                    title: title.clone(),
+                    model,
+                    definitions,
+                    imported_by: actor.user_id,
+                    imported_at: now,
+                };
+                // Rows are made a chunk at a time off the async workers, the next chunk while
+                // this one is written: both cores work. The first is made while the document's
+                // own row is written (its rows refer to that row, so they are written after it).
+                let doc = std::sync::Arc::new(doc);
+                let order = std::sync::Arc::new(reading_order(&doc));
+                let chain_id = w.chain_id();
+                let job = |start: usize, seq: i64, head: accord_store::audit::Head| ChunkJob {
+                    doc: doc.clone(),
+                    order: order.clone(),
+                    start,
+                    seq,
+                    opts: opts.clone(),
+                    display: display.clone(),
+                    member: member.clone(),
+                    engagement_id,
+                    document_id,
+                    area: area.clone(),
+                    actor_id: actor.user_id,
+                    now,
+                    key: self.key.clone(),
+                    chain_id,
+                    head,
+                };
+                let spawn = |j: ChunkJob| tokio::task::spawn_blocking(move || prepare_chunk(j));
+                let mut next = (!order.is_empty()).then(|| spawn(job(0, seq, w.next_link())));
+                accord_store::reqif::insert_document(&mut w.tx, &document).await?;
+                drop(document);
+                let mut start = 0;
+                // Keyed by identifiers from the file: foldhash, seeded per process (see `Names`).
+                let mut requirement_of: HashMap<&str, Uuid, foldhash::fast::RandomState> =
+                    HashMap::with_capacity_and_hasher(order.len(), Default::default());
+                while let Some(handle) = next.take() {
+                    let chunk = handle.await.map_err(|e| Error::Internal(e.to_string()))??;
+                    start += chunk.objects.len();
+                    seq += chunk.requirements.len() as i64;
+                    if start < order.len() {
+                        next = Some(spawn(job(start, seq, chunk.events.to().clone())));
+                    }
+                    accord_store::requirement::insert_many(&mut w.tx, &chunk.requirements).await?;
+                    accord_store::requirement::insert_versions(&mut w.tx, &chunk.versions).await?;
+                    accord_store::reqif::insert_objects(&mut w.tx, &chunk.objects).await?;
+                    w.append_chained(chunk.events).await?;
+                    if let (Some(first), Some(last)) =
+                        (chunk.requirements.first(), chunk.requirements.last())
+                    {
+                        report.first_key.get_or_insert_with(|| first.key.clone());
+                        report.last_key = Some(last.key.clone());
+                    }
+                    report.requirements_created += chunk.requirements.len();
+                    report.sections += chunk.sections;
+                    report.warnings.extend(chunk.warnings);
+                    for (i, id) in chunk.made {
+                        requirement_of.insert(doc.spec_objects[i].id.identifier.as_str(), id);
+                    }
+                    done += chunk.objects.len();
+                    // Freeing a chunk's rows is not on the way to writing the next.
+                    let Chunk {
+                        requirements,
+                        versions,
+                        objects,
+                        ..
+                    } = chunk;
+                    tokio::task::spawn_blocking(move || drop((requirements, versions, objects)));
+                    progress(done, total);
                 }
+                // Relations between requirements become trace links (one per pair and kind).
+                report.relations += doc.spec_relations.len();
+                let links = std::sync::Arc::new(relation_links(
+                    &doc,
+                    |id| requirement_of.get(id).copied(),
+                    &HashSet::new(),
+                    engagement_id,
+                    actor.user_id,
+                    now,
+                ));
+                report.links_created += links.len();
+                // Their audit events are made and hashed on another core while they are written.
+                let events = {
+                    let (links, key, head) = (links.clone(), self.key.clone(), w.next_link());
+                    let (chain_id, actor_id) = (w.chain_id(), actor.user_id);
+                    tokio::task::spawn_blocking(move || {
+                        let drafts = links
+                            .iter()
+                            .map(|l| Draft {
+                                at: now,
+                                actor_id: Some(actor_id),
+                                action: "link.create".into(),
+                                record_type: "link".into(),
+                                record_id: Some(l.id),
+                                before: None,
+                                after: Some(
+                                    serde_json::to_string(&snapshot(l)).unwrap_or_default(),
+                                ),
+                                reason: None,
+                            })
+                            .collect();
+                        accord_store::audit::chain_drafts(&key, chain_id, head, drafts)
+                    })
+                };
+                accord_store::trace::insert_links(&mut w.tx, &links).await?;
+                let events = events.await.map_err(|e| Error::Internal(e.to_string()))?;
+                w.append_chained(events).await?;
+                // An archive's files are stored once, with its first document.
+                if report.document_ids.is_empty() {
+                    for a in &attachments {
+                        accord_store::reqif::insert_attachment(
+                            &mut w.tx,
+                            document_id,
+                            &a.path,
+                            &a.bytes,
+                        )
+                        .await?;
+                    }
+                }
+                let summary = serde_json::json!({
+                    "name": display, "title": title, "header_identifier": doc.header.identifier,
+                    "spec_objects": doc.spec_objects.len(), "relations": doc.spec_relations.len(),
+                    "attachments": attachments.len(), "warnings": read.warnings.len(),
+                });
+                // Freeing a large model takes a while: not on the way to the commit.
+                drop(requirement_of);
+                tokio::task::spawn_blocking(move || drop(doc));
+                self.audit(
+                    &mut w,
+                    AuditEntry {
+                        actor: Some(actor.user_id),
+                        action: "reqif.import",
+                        record_type: "reqif_document",
+                        record_id: Some(document_id),
+                        before: None,
+                        after: Some(summary),
+                        reason: None,
+                    },
+                )
+                .await?;
+                report.document_ids.push(document_id);
             }
-            let summary = serde_json::json!({
-                "name": display, "title": title, "header_identifier": doc.header.identifier,
-                "spec_objects": doc.spec_objects.len(), "relations": doc.spec_relations.len(),
-                "attachments": attachments.len(), "warnings": read.warnings.len(),
-            });
-            // Freeing a large model takes a while: not on the way to the commit.
-            drop(requirement_of);
-            tokio::task::spawn_blocking(move || drop(doc));
-            self.audit(
-                &mut w,
-                AuditEntry {
-                    actor: Some(actor.user_id),
-                    action: "reqif.import",
-                    record_type: "reqif_document",
-                    record_id: Some(document_id),
-                    before: None,
-                    after: Some(summary),
-                    reason: None,
-                },
-            )
-            .await?;
-            report.document_ids.push(document_id);
+            Ok(())
+        }
+        .await;
+        if let Some(was) = cache_was {
+            let restored = w.tx.set_cache_size(was).await;
+            // What went wrong first is what the caller hears of.
+            written?;
+            restored?;
+        } else {
+            written?;
         }
         progress(total, total);
         w.commit().await?;

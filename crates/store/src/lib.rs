@@ -160,6 +160,21 @@ impl Tx {
             Tx::Postgres(_) => Engine::Postgres,
         }
     }
+
+    /// SQLite: sets the connection's page cache (`pragma cache_size`: pages, or KiB when
+    /// negative) and returns what it was, to set back; PostgreSQL: does nothing (`None`).
+    pub async fn set_cache_size(&mut self, size: i64) -> Result<Option<i64>> {
+        let Tx::Sqlite(t) = self else {
+            return Ok(None);
+        };
+        let was: i64 = sqlx::query_scalar("pragma cache_size")
+            .fetch_one(&mut **t)
+            .await?;
+        sqlx::query(&format!("pragma cache_size = {size}"))
+            .execute(&mut **t)
+            .await?;
+        Ok(Some(was))
+    }
 }
 
 /// Hides the password of a database URL (in the user part or a `password=` parameter), for

@@ -129,4 +129,22 @@ backend_tests! {
             prev = h;
         }
     }
+
+    async fn a_transactions_page_cache_is_set_and_told_what_it_was(db: TestDb) {
+        // A large import raises SQLite's page cache for its transaction and sets it back
+        // after; PostgreSQL has no such setting, and nothing is done there.
+        let mut tx = db.store.write().await.unwrap();
+        let was = tx.set_cache_size(-65536).await.unwrap();
+        let now = tx.set_cache_size(was.unwrap_or(0)).await.unwrap();
+        match db.store.engine() {
+            accord_store::Engine::Sqlite => {
+                // SQLite's own default: 2,000 KiB.
+                assert_eq!(was, Some(-2000));
+                assert_eq!(now, Some(-65536));
+                assert_eq!(tx.set_cache_size(-2000).await.unwrap(), Some(-2000));
+            }
+            accord_store::Engine::Postgres => assert_eq!((was, now), (None, None)),
+        }
+        tx.commit().await.unwrap();
+    }
 }
