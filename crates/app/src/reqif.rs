@@ -274,7 +274,10 @@ fn statement_xhtml(text: &str) -> String {
 /// Names by identifier (of attribute definitions, of enumeration values). Looked up several
 /// times per spec object in an import: identifiers come from the file, so the hash is seeded
 /// per process (foldhash, faster than std's SipHash).
-type Names<'a> = HashMap<&'a str, &'a str, foldhash::fast::RandomState>;
+type Names<'a> = HashMap<&'a str, &'a str, Fast>;
+
+/// The hasher of maps keyed by identifiers from a file (see [`Names`]).
+type Fast = foldhash::fast::RandomState;
 
 /// The long names of a document's attribute definitions, by identifier.
 fn definition_names(doc: &ReqIf) -> Names<'_> {
@@ -326,25 +329,26 @@ fn attribute(
 /// then those no hierarchy places. With each, the spec objects above it (the places of its
 /// section headings in `doc.spec_objects`).
 pub(crate) fn reading_order(doc: &ReqIf) -> Vec<(usize, Vec<usize>)> {
-    let index: HashMap<&str, usize> = doc
+    let index: HashMap<&str, usize, Fast> = doc
         .spec_objects
         .iter()
         .enumerate()
         .map(|(i, o)| (o.id.identifier.as_str(), i))
         .collect();
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
+    // A place is a bit each, not a hash set's entry.
+    let mut seen = vec![false; doc.spec_objects.len()];
+    let mut out = Vec::with_capacity(doc.spec_objects.len());
     fn walk(
         hs: &[reqif::Hierarchy],
-        index: &HashMap<&str, usize>,
+        index: &HashMap<&str, usize, Fast>,
         path: &mut Vec<usize>,
-        seen: &mut HashSet<usize>,
+        seen: &mut [bool],
         out: &mut Vec<(usize, Vec<usize>)>,
     ) {
         for h in hs {
             let i = h.object.as_deref().and_then(|o| index.get(o)).copied();
             if let Some(i) = i {
-                if seen.insert(i) {
+                if !std::mem::replace(&mut seen[i], true) {
                     out.push((i, path.clone()));
                 }
             }
@@ -361,8 +365,8 @@ pub(crate) fn reading_order(doc: &ReqIf) -> Vec<(usize, Vec<usize>)> {
     for s in &doc.specifications {
         walk(&s.children, &index, &mut Vec::new(), &mut seen, &mut out);
     }
-    for i in 0..doc.spec_objects.len() {
-        if seen.insert(i) {
+    for (i, seen) in seen.iter().enumerate() {
+        if !seen {
             out.push((i, Vec::new()));
         }
     }
@@ -787,7 +791,8 @@ pub(crate) fn parse_all(bytes: Vec<u8>, max_inflated: u64) -> Result<Parsed> {
         };
         let r = reqif::read(&data).map_err(|e| Error::invalid("file", format!("{at}{e}")))?;
         // Spec objects are kept by IDENTIFIER: two with the same one (or none) cannot both be.
-        let mut seen = HashSet::new();
+        let mut seen: HashSet<&str, Fast> =
+            HashSet::with_capacity_and_hasher(r.reqif.spec_objects.len(), Fast::default());
         let twice: Vec<&str> = r
             .reqif
             .spec_objects
