@@ -762,7 +762,7 @@ const IMPORT_CACHE_KIB: i64 = 64 << 10;
 /// of at least twice that, SQLite's default (2,000 KiB) otherwise. Reading the file sets the
 /// import's peak memory (the file and its model). The file is freed before the rows are
 /// written, which leaves room for the cache with a large file; with the 21 MB file of 10,000
-/// objects, a cache of half its size raised the peak from 64 to 76 MiB.
+/// objects, a cache of half its size raised the peak from 64 to 75 MiB.
 fn import_cache_kib(len: usize) -> i64 {
     if len / 1024 >= 2 * IMPORT_CACHE_KIB as usize {
         IMPORT_CACHE_KIB
