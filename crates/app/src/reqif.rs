@@ -944,9 +944,8 @@ impl App {
                 accord_store::reqif::insert_document(&mut w.tx, &document).await?;
                 drop(document);
                 let mut start = 0;
-                // Keyed by identifiers from the file: foldhash, seeded per process (see `Names`).
-                let mut requirement_of: HashMap<&str, Uuid, foldhash::fast::RandomState> =
-                    HashMap::with_capacity_and_hasher(order.len(), Default::default());
+                let mut requirement_of: HashMap<&str, Uuid, Fast> =
+                    HashMap::with_capacity_and_hasher(order.len(), Fast::default());
                 while let Some(handle) = next.take() {
                     let chunk = handle.await.map_err(|e| Error::Internal(e.to_string()))??;
                     start += chunk.objects.len();
