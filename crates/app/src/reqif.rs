@@ -603,14 +603,20 @@ struct ChunkJob {
     key: AuditKey,
     chain_id: Uuid,
     head: accord_store::audit::Head,
+    /// The engine the statements are made for.
+    engine: accord_store::Engine,
 }
 
-/// The rows of a chunk, with their audit events.
+/// The statements that write a chunk's rows and their audit events, made (arguments bound)
+/// off the task that runs them, and what the report needs of the rows.
 struct Chunk {
-    requirements: Vec<Requirement>,
-    versions: Vec<Version>,
-    objects: Vec<accord_store::reqif::Object>,
-    events: accord_store::audit::Chained,
+    /// The requirements, their first versions and the spec objects.
+    statements: accord_store::Prepared,
+    events: accord_store::audit::PreparedChain,
+    objects: usize,
+    requirements: usize,
+    first_key: Option<String>,
+    last_key: Option<String>,
     /// The requirement each spec object (by index) became.
     made: Vec<(usize, Uuid)>,
     sections: usize,
@@ -679,12 +685,24 @@ fn prepare_chunk(j: ChunkJob) -> Result<Chunk> {
             object: serde_json::to_string(o).map_err(|e| Error::Internal(e.to_string()))?,
         });
     }
+    let (n_objects, n_requirements) = (objects.len(), requirements.len());
+    let first_key = requirements.first().map(|r| r.key.clone());
+    let last_key = requirements.last().map(|r| r.key.clone());
+    // The rows move into the statements' arguments.
+    let mut statements = accord_store::requirement::prepare_many(j.engine, requirements)?;
+    statements.append(accord_store::requirement::prepare_versions(
+        j.engine, versions,
+    )?)?;
+    statements.append(accord_store::reqif::prepare_objects(j.engine, objects)?)?;
     Ok(Chunk {
-        requirements,
-        versions,
-        objects,
-        // Hashed here, off the task that writes the previous chunk.
-        events: accord_store::audit::chain_drafts(&j.key, j.chain_id, j.head, drafts),
+        statements,
+        // Hashed and bound here, off the task that writes the previous chunk.
+        events: accord_store::audit::chain_drafts(&j.key, j.chain_id, j.head, drafts)
+            .prepare(j.engine)?,
+        objects: n_objects,
+        requirements: n_requirements,
+        first_key,
+        last_key,
         made,
         sections,
         warnings,
@@ -921,7 +939,7 @@ impl App {
                 // own row is written (its rows refer to that row, so they are written after it).
                 let doc = std::sync::Arc::new(doc);
                 let order = std::sync::Arc::new(reading_order(&doc));
-                let chain_id = w.chain_id();
+                let (chain_id, engine) = (w.chain_id(), w.tx.engine());
                 let job = |start: usize, seq: i64, head: accord_store::audit::Head| ChunkJob {
                     doc: doc.clone(),
                     order: order.clone(),
@@ -938,6 +956,7 @@ impl App {
                     key: self.key.clone(),
                     chain_id,
                     head,
+                    engine,
                 };
                 let spawn = |j: ChunkJob| tokio::task::spawn_blocking(move || prepare_chunk(j));
                 let mut next = (!order.is_empty()).then(|| spawn(job(0, seq, w.next_link())));
@@ -948,36 +967,26 @@ impl App {
                     HashMap::with_capacity_and_hasher(order.len(), Fast::default());
                 while let Some(handle) = next.take() {
                     let chunk = handle.await.map_err(|e| Error::Internal(e.to_string()))??;
-                    start += chunk.objects.len();
-                    seq += chunk.requirements.len() as i64;
+                    start += chunk.objects;
+                    seq += chunk.requirements as i64;
                     if start < order.len() {
                         next = Some(spawn(job(start, seq, chunk.events.to().clone())));
                     }
-                    accord_store::requirement::insert_many(&mut w.tx, &chunk.requirements).await?;
-                    accord_store::requirement::insert_versions(&mut w.tx, &chunk.versions).await?;
-                    accord_store::reqif::insert_objects(&mut w.tx, &chunk.objects).await?;
-                    w.append_chained(chunk.events).await?;
-                    if let (Some(first), Some(last)) =
-                        (chunk.requirements.first(), chunk.requirements.last())
-                    {
-                        report.first_key.get_or_insert_with(|| first.key.clone());
-                        report.last_key = Some(last.key.clone());
+                    w.tx.run_prepared(chunk.statements).await?;
+                    w.append_prepared(chunk.events).await?;
+                    if let Some(first) = chunk.first_key {
+                        report.first_key.get_or_insert(first);
                     }
-                    report.requirements_created += chunk.requirements.len();
+                    if chunk.last_key.is_some() {
+                        report.last_key = chunk.last_key;
+                    }
+                    report.requirements_created += chunk.requirements;
                     report.sections += chunk.sections;
                     report.warnings.extend(chunk.warnings);
                     for (i, id) in chunk.made {
                         requirement_of.insert(doc.spec_objects[i].id.identifier.as_str(), id);
                     }
-                    done += chunk.objects.len();
-                    // Freeing a chunk's rows is not on the way to writing the next.
-                    let Chunk {
-                        requirements,
-                        versions,
-                        objects,
-                        ..
-                    } = chunk;
-                    tokio::task::spawn_blocking(move || drop((requirements, versions, objects)));
+                    done += chunk.objects;
                     progress(done, total);
                 }
                 // Relations between requirements become trace links (one per pair and kind).
@@ -991,10 +1000,11 @@ impl App {
                     now,
                 ));
                 report.links_created += links.len();
-                // Their audit events are made and hashed on another core while they are written.
+                // Their audit events are made, hashed and bound on another core while they are
+                // written.
                 let events = {
                     let (links, key, head) = (links.clone(), self.key.clone(), w.next_link());
-                    let (chain_id, actor_id) = (w.chain_id(), actor.user_id);
+                    let (chain_id, actor_id, engine) = (w.chain_id(), actor.user_id, w.tx.engine());
                     tokio::task::spawn_blocking(move || {
                         let drafts = links
                             .iter()
@@ -1012,11 +1022,12 @@ impl App {
                             })
                             .collect();
                         accord_store::audit::chain_drafts(&key, chain_id, head, drafts)
+                            .prepare(engine)
                     })
                 };
                 accord_store::trace::insert_links(&mut w.tx, &links).await?;
-                let events = events.await.map_err(|e| Error::Internal(e.to_string()))?;
-                w.append_chained(events).await?;
+                let events = events.await.map_err(|e| Error::Internal(e.to_string()))??;
+                w.append_prepared(events).await?;
                 // An archive's files are stored once, with its first document.
                 if report.document_ids.is_empty() {
                     for a in &attachments {

@@ -174,6 +174,38 @@ impl Chained {
     }
 }
 
+/// [`Chained`] events with their insert statements made ([`Chained::prepare`]), to be
+/// appended by [`crate::WriteTx::append_prepared`].
+#[derive(Debug)]
+pub struct PreparedChain {
+    pub(crate) chain_id: Uuid,
+    pub(crate) from: Head,
+    pub(crate) to: Head,
+    pub(crate) any: bool,
+    pub(crate) statements: crate::Prepared,
+}
+
+impl Chained {
+    /// Makes the events' insert statements for `engine` (on any thread, off the transaction's
+    /// task).
+    pub fn prepare(self, engine: crate::Engine) -> Result<PreparedChain> {
+        Ok(PreparedChain {
+            any: !self.events.is_empty(),
+            statements: prepare_events(engine, self.events)?,
+            chain_id: self.chain_id,
+            from: self.from,
+            to: self.to,
+        })
+    }
+}
+
+impl PreparedChain {
+    /// The head after these events: where the next events follow.
+    pub fn to(&self) -> &Head {
+        &self.to
+    }
+}
+
 /// Chains `drafts` after `from` (from [`crate::WriteTx::next_link`] or an earlier
 /// [`Chained::to`]) without the transaction: the hashing can run on another thread while the
 /// transaction writes.
@@ -192,9 +224,14 @@ pub fn chain_drafts(key: &AuditKey, chain_id: Uuid, from: Head, drafts: Vec<Draf
 }
 
 /// Inserts events already chained by [`chain_event`], in batches.
-pub(crate) async fn insert_events(tx: &mut Tx, events: &[Event]) -> Result<()> {
-    crate::insert_batch!(
-        tx,
+pub(crate) async fn insert_events(tx: &mut Tx, events: Vec<Event>) -> Result<()> {
+    let statements = prepare_events(tx.engine(), events)?;
+    tx.run_prepared(statements).await
+}
+
+fn prepare_events(engine: crate::Engine, events: Vec<Event>) -> Result<crate::Prepared> {
+    crate::prepare_batch!(
+        engine,
         "audit_events",
         &[
             "chain_id",
@@ -211,19 +248,20 @@ pub(crate) async fn insert_events(tx: &mut Tx, events: &[Event]) -> Result<()> {
             "hash"
         ],
         events,
-        |q, ev| q
-            .bind(ev.chain_id)
-            .bind(ev.seq)
-            .bind(ev.at_us)
-            .bind(ev.actor_id)
-            .bind(ev.action.as_str())
-            .bind(ev.record_type.as_str())
-            .bind(ev.record_id)
-            .bind(ev.before_json.as_deref())
-            .bind(ev.after_json.as_deref())
-            .bind(ev.reason.as_deref())
-            .bind(ev.prev_hash.as_str())
-            .bind(ev.hash.as_str())
+        |a, ev| {
+            a.add(ev.chain_id)?;
+            a.add(ev.seq)?;
+            a.add(ev.at_us)?;
+            a.add(ev.actor_id)?;
+            a.add(ev.action)?;
+            a.add(ev.record_type)?;
+            a.add(ev.record_id)?;
+            a.add(ev.before_json)?;
+            a.add(ev.after_json)?;
+            a.add(ev.reason)?;
+            a.add(ev.prev_hash)?;
+            a.add(ev.hash)?;
+        }
     )
 }
 

@@ -67,40 +67,55 @@ macro_rules! execute {
     };
 }
 
+/// Rows per multi-row `INSERT` of a table with `cols` columns: a few hundred, and under the
+/// engines' limits on parameters.
+#[doc(hidden)]
+pub fn batch_rows(cols: usize) -> usize {
+    (30_000 / cols.max(1)).clamp(1, 400)
+}
+
+/// `insert into TABLE (COLS) values (...), ...` for `rows` rows. SQLite looks a `$N` parameter's
+/// name up by a linear scan, so a statement with thousands of them binds in quadratic time; on
+/// SQLite (`positional`) the parameters are `?`, which bind by position.
+#[doc(hidden)]
+pub fn batch_sql(table: &str, cols: &[&str], rows: usize, positional: bool) -> String {
+    let mut sql = format!("insert into {} ({}) values ", table, cols.join(", "));
+    let mut n = 1;
+    for i in 0..rows {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for j in 0..cols.len() {
+            if j > 0 {
+                sql.push_str(", ");
+            }
+            if positional {
+                sql.push('?');
+            } else {
+                sql.push('$');
+                sql.push_str(&n.to_string());
+            }
+            n += 1;
+        }
+        sql.push(')');
+    }
+    sql
+}
+
 /// Inserts many rows into `$table` with multi-row `VALUES` (a few hundred rows a statement),
 /// binding each row with `|$q, $r| ...`: one round trip per chunk instead of per row.
 #[macro_export]
 macro_rules! insert_batch {
     ($tx:expr, $table:expr, $cols:expr, $rows:expr, |$q:ident, $r:ident| $bind:expr) => {{
         let cols: &[&str] = $cols;
-        let per = (30_000 / cols.len()).clamp(1, 400);
-        // Callers bind text as `&str`: borrowed, sqlx does not copy it before SQLite does.
-        // SQLite looks a `$N` parameter's name up by a linear scan, so a statement with
-        // thousands of them binds in quadratic time; `?` parameters bind by position.
+        // Callers bind text as `&str`; sqlx's SQLite driver still copies it into arguments of
+        // its own before its thread runs the statement (`prepare_batch!` binds owned values,
+        // on whatever thread makes them).
         let positional = $tx.engine() == $crate::Engine::Sqlite;
         let mut result: $crate::Result<()> = Ok(());
-        for chunk in $rows.chunks(per) {
-            let mut sql = format!("insert into {} ({}) values ", $table, cols.join(", "));
-            let mut n = 1;
-            for i in 0..chunk.len() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('(');
-                for j in 0..cols.len() {
-                    if j > 0 {
-                        sql.push_str(", ");
-                    }
-                    if positional {
-                        sql.push('?');
-                    } else {
-                        sql.push('$');
-                        sql.push_str(&n.to_string());
-                    }
-                    n += 1;
-                }
-                sql.push(')');
-            }
+        for chunk in $rows.chunks($crate::batch_rows(cols.len())) {
+            let sql = $crate::batch_sql($table, cols, chunk.len(), positional);
             let done = $crate::execute!($tx, |c| {
                 let mut $q = sqlx::query(&sql);
                 for $r in chunk {
@@ -115,6 +130,92 @@ macro_rules! insert_batch {
         }
         result
     }};
+}
+
+/// Like [`insert_batch!`], but only makes the statements, with their arguments bound, for
+/// [`Tx::run_prepared`] to run later: on any thread, off the task that holds the transaction.
+/// `$rows` is taken by value and `$bind` adds one row's values with `$a.add(value)?`, moving
+/// them into the arguments rather than copying them; it is compiled once per engine.
+/// Evaluates to `Result<Prepared>`.
+#[macro_export]
+macro_rules! prepare_batch {
+    ($engine:expr, $table:expr, $cols:expr, $rows:expr, |$a:ident, $r:ident| $bind:block) => {{
+        #[allow(unused_imports)]
+        use sqlx::Arguments as _;
+        let cols: &[&str] = $cols;
+        let engine: $crate::Engine = $engine;
+        let mut out = $crate::Prepared::new(engine);
+        let mut result: std::result::Result<(), sqlx::error::BoxDynError> = Ok(());
+        let mut rows = $rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let chunk: Vec<_> = rows.by_ref().take($crate::batch_rows(cols.len())).collect();
+            let sql =
+                $crate::batch_sql($table, cols, chunk.len(), engine == $crate::Engine::Sqlite);
+            match &mut out {
+                $crate::Prepared::Sqlite(statements) => {
+                    let mut $a = sqlx::sqlite::SqliteArguments::<'static>::default();
+                    result = chunk.into_iter().try_for_each(|$r| {
+                        $bind;
+                        Ok(())
+                    });
+                    statements.push((sql, $a));
+                }
+                $crate::Prepared::Postgres(statements) => {
+                    let mut $a = sqlx::postgres::PgArguments::default();
+                    result = chunk.into_iter().try_for_each(|$r| {
+                        $bind;
+                        Ok(())
+                    });
+                    statements.push((sql, $a));
+                }
+            }
+            if result.is_err() {
+                break;
+            }
+        }
+        result
+            .map(|()| out)
+            .map_err(|e| $crate::StoreError::Other(format!("cannot bind a row of {}: {e}", $table)))
+    }};
+}
+
+/// Statements with their arguments already bound ([`prepare_batch!`]), for one engine.
+pub enum Prepared {
+    Sqlite(Vec<(String, sqlx::sqlite::SqliteArguments<'static>)>),
+    Postgres(Vec<(String, sqlx::postgres::PgArguments)>),
+}
+
+impl Prepared {
+    pub fn new(engine: Engine) -> Self {
+        match engine {
+            Engine::Sqlite => Prepared::Sqlite(Vec::new()),
+            Engine::Postgres => Prepared::Postgres(Vec::new()),
+        }
+    }
+
+    /// Appends `other`'s statements, to run after these.
+    pub fn append(&mut self, other: Prepared) -> Result<()> {
+        match (self, other) {
+            (Prepared::Sqlite(a), Prepared::Sqlite(b)) => a.extend(b),
+            (Prepared::Postgres(a), Prepared::Postgres(b)) => a.extend(b),
+            _ => {
+                return Err(StoreError::Other(
+                    "statements prepared for another engine".into(),
+                ))
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (engine, n) = match self {
+            Prepared::Sqlite(v) => ("SQLite", v.len()),
+            Prepared::Postgres(v) => ("PostgreSQL", v.len()),
+        };
+        write!(f, "Prepared({n} statements for {engine})")
+    }
 }
 
 /// Which engine a store runs on.
@@ -159,6 +260,29 @@ impl Tx {
             Tx::Sqlite(_) => Engine::Sqlite,
             Tx::Postgres(_) => Engine::Postgres,
         }
+    }
+
+    /// Runs statements made by [`prepare_batch!`], in order; statements prepared for the other
+    /// engine are refused before anything runs.
+    pub async fn run_prepared(&mut self, prepared: Prepared) -> Result<()> {
+        match (self, prepared) {
+            (Tx::Sqlite(t), Prepared::Sqlite(statements)) => {
+                for (sql, args) in statements {
+                    sqlx::query_with(&sql, args).execute(&mut **t).await?;
+                }
+            }
+            (Tx::Postgres(t), Prepared::Postgres(statements)) => {
+                for (sql, args) in statements {
+                    sqlx::query_with(&sql, args).execute(&mut **t).await?;
+                }
+            }
+            _ => {
+                return Err(StoreError::Other(
+                    "statements prepared for another engine".into(),
+                ))
+            }
+        }
+        Ok(())
     }
 
     /// SQLite: sets the connection's page cache (`pragma cache_size`: pages, or KiB when
@@ -424,8 +548,8 @@ impl WriteTx {
             .into_iter()
             .map(|d| audit::chain_event(key, self.chain_id, &mut self.head, d))
             .collect();
-        audit::insert_events(&mut self.tx, &events).await?;
         self.dirty |= !events.is_empty();
+        audit::insert_events(&mut self.tx, events).await?;
         Ok(())
     }
 
@@ -433,15 +557,32 @@ impl WriteTx {
     /// while this transaction writes something else), appended in order. They must follow the
     /// head as it is now: events chained from any other head are refused and nothing is written.
     pub async fn append_chained(&mut self, chained: audit::Chained) -> Result<()> {
-        if chained.chain_id != self.chain_id || chained.from != self.head {
+        self.follows(chained.chain_id, &chained.from)?;
+        let any = !chained.events.is_empty();
+        audit::insert_events(&mut self.tx, chained.events).await?;
+        self.dirty |= any;
+        self.head = chained.to;
+        Ok(())
+    }
+
+    /// [`WriteTx::append_chained`] for events whose statements were made elsewhere
+    /// ([`audit::Chained::prepare`]).
+    pub async fn append_prepared(&mut self, chained: audit::PreparedChain) -> Result<()> {
+        self.follows(chained.chain_id, &chained.from)?;
+        self.tx.run_prepared(chained.statements).await?;
+        self.dirty |= chained.any;
+        self.head = chained.to;
+        Ok(())
+    }
+
+    /// Refuses events chained for another chain or from another head than this one's.
+    fn follows(&self, chain_id: uuid::Uuid, from: &audit::Head) -> Result<()> {
+        if chain_id != self.chain_id || *from != self.head {
             return Err(StoreError::Other(format!(
                 "audit chain {}: events were chained from event {} but the chain is at event {}",
-                self.chain_id, chained.from.seq, self.head.seq
+                self.chain_id, from.seq, self.head.seq
             )));
         }
-        audit::insert_events(&mut self.tx, &chained.events).await?;
-        self.dirty |= !chained.events.is_empty();
-        self.head = chained.to;
         Ok(())
     }
 

@@ -106,8 +106,14 @@ pub async fn insert_attachment(
 
 /// Inserts many spec objects, in batches.
 pub async fn insert_objects(tx: &mut Tx, rows: &[Object]) -> Result<()> {
-    crate::insert_batch!(
-        tx,
+    let statements = prepare_objects(tx.engine(), rows.to_vec())?;
+    tx.run_prepared(statements).await
+}
+
+/// [`insert_objects`]'s statements, made on any thread for [`Tx::run_prepared`].
+pub fn prepare_objects(engine: crate::Engine, rows: Vec<Object>) -> Result<crate::Prepared> {
+    crate::prepare_batch!(
+        engine,
         "reqif_objects",
         &[
             "document_id",
@@ -117,12 +123,13 @@ pub async fn insert_objects(tx: &mut Tx, rows: &[Object]) -> Result<()> {
             "object"
         ],
         rows,
-        |q, o| q
-            .bind(o.document_id)
-            .bind(o.identifier.as_str())
-            .bind(o.seq)
-            .bind(o.requirement_id)
-            .bind(o.object.as_str())
+        |a, o| {
+            a.add(o.document_id)?;
+            a.add(o.identifier)?;
+            a.add(o.seq)?;
+            a.add(o.requirement_id)?;
+            a.add(o.object)?;
+        }
     )
 }
 

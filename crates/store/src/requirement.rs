@@ -516,8 +516,14 @@ pub async fn find_by_key(
 
 /// Inserts many requirements (an import), in batches.
 pub async fn insert_many(tx: &mut Tx, rows: &[Requirement]) -> Result<()> {
-    crate::insert_batch!(
-        tx,
+    let statements = prepare_many(tx.engine(), rows.to_vec())?;
+    tx.run_prepared(statements).await
+}
+
+/// [`insert_many`]'s statements, made on any thread for [`Tx::run_prepared`].
+pub fn prepare_many(engine: crate::Engine, rows: Vec<Requirement>) -> Result<crate::Prepared> {
+    crate::prepare_batch!(
+        engine,
         "requirements",
         &[
             "id",
@@ -537,38 +543,46 @@ pub async fn insert_many(tx: &mut Tx, rows: &[Requirement]) -> Result<()> {
             "updated_at"
         ],
         rows,
-        |q, r| q
-            .bind(r.id)
-            .bind(r.engagement_id)
-            .bind(r.seq)
-            .bind(r.key.as_str())
-            .bind(r.title.as_str())
-            .bind(r.statement.as_str())
-            .bind(r.rationale.as_str())
-            .bind(r.functional_area.as_str())
-            .bind(r.source.as_str())
-            .bind(r.owner_id)
-            .bind(r.status.as_str())
-            .bind(r.priority.as_deref())
-            .bind(r.version)
-            .bind(r.created_at)
-            .bind(r.updated_at)
+        |a, r| {
+            a.add(r.id)?;
+            a.add(r.engagement_id)?;
+            a.add(r.seq)?;
+            a.add(r.key)?;
+            a.add(r.title)?;
+            a.add(r.statement)?;
+            a.add(r.rationale)?;
+            a.add(r.functional_area)?;
+            a.add(r.source)?;
+            a.add(r.owner_id)?;
+            a.add(r.status.as_str().to_string())?;
+            a.add(r.priority)?;
+            a.add(r.version)?;
+            a.add(r.created_at)?;
+            a.add(r.updated_at)?;
+        }
     )
 }
 
 /// Inserts many versions, in batches.
 pub async fn insert_versions(tx: &mut Tx, rows: &[Version]) -> Result<()> {
-    crate::insert_batch!(
-        tx,
+    let statements = prepare_versions(tx.engine(), rows.to_vec())?;
+    tx.run_prepared(statements).await
+}
+
+/// [`insert_versions`]'s statements, made on any thread for [`Tx::run_prepared`].
+pub fn prepare_versions(engine: crate::Engine, rows: Vec<Version>) -> Result<crate::Prepared> {
+    crate::prepare_batch!(
+        engine,
         "requirement_versions",
         &["requirement_id", "version", "snapshot", "actor_id", "at"],
         rows,
-        |q, v| q
-            .bind(v.requirement_id)
-            .bind(v.version)
-            .bind(v.snapshot.as_str())
-            .bind(v.actor_id)
-            .bind(v.at)
+        |a, v| {
+            a.add(v.requirement_id)?;
+            a.add(v.version)?;
+            a.add(v.snapshot)?;
+            a.add(v.actor_id)?;
+            a.add(v.at)?;
+        }
     )
 }
 

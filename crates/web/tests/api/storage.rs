@@ -93,19 +93,9 @@ async fn an_existing_sqlite_database_keeps_its_page_size() {
 
 backend_tests! {
     async fn audit_events_chained_from_a_stale_head_are_refused_and_not_written(db: TestDb) {
-        use accord_store::audit::{chain_drafts, ChainKind, Draft};
+        use accord_store::audit::{chain_drafts, ChainKind};
         let key = accord_test_support::test_key();
         let chain = uuid::Uuid::now_v7();
-        let draft = |n: i64| Draft {
-            at: time::OffsetDateTime::now_utc(),
-            actor_id: None,
-            action: "test.event".into(),
-            record_type: "test".into(),
-            record_id: None,
-            before: None,
-            after: Some(format!("{{\"n\":{n}}}")),
-            reason: None,
-        };
         let mut w = db.store.begin_write(chain, ChainKind::Organisation).await.unwrap();
         let first = chain_drafts(&key, chain, w.next_link(), vec![draft(1), draft(2)]);
         // Made from the same head as `first`: once `first` is in, it no longer follows the chain.
@@ -116,18 +106,35 @@ backend_tests! {
         assert!(err.contains("chained from event 0 but the chain is at event 2"), "{err}");
         w.append_chained(next).await.unwrap();
         w.commit().await.unwrap();
-        let mut tx = db.store.read().await.unwrap();
-        let heads = accord_store::audit::heads(&mut tx, Some(chain)).await.unwrap();
-        assert_eq!(heads.iter().map(|h| h.head_seq).collect::<Vec<_>>(), [3]);
-        let events = accord_store::audit::list(&mut tx, chain, 0, 10).await.unwrap();
-        assert_eq!(events.iter().map(|e| e.after_json.clone().unwrap()).collect::<Vec<_>>(), ["{\"n\":1}", "{\"n\":2}", "{\"n\":3}"]);
-        // The chain verifies: each link follows the one before it.
-        let mut prev = accord_domain::audit::GENESIS;
-        for e in &events {
-            let h = key.link(&prev, &e.fields());
-            assert_eq!(e.hash, hex::encode(h));
-            prev = h;
-        }
+        assert_chain_holds_three_events(&db, &key, chain).await;
+    }
+
+    async fn audit_events_bound_off_the_transaction_follow_its_chain_and_engine(db: TestDb) {
+        // A large import binds its rows' and events' statements on another thread
+        // (`Chained::prepare`); appending them checks the chain as `append_chained` does, and
+        // statements bound for the other engine are refused before anything is written.
+        use accord_store::audit::{chain_drafts, ChainKind};
+        use accord_store::Engine;
+        let key = accord_test_support::test_key();
+        let chain = uuid::Uuid::now_v7();
+        let engine = db.store.engine();
+        let other = match engine {
+            Engine::Sqlite => Engine::Postgres,
+            Engine::Postgres => Engine::Sqlite,
+        };
+        let mut w = db.store.begin_write(chain, ChainKind::Organisation).await.unwrap();
+        let first = chain_drafts(&key, chain, w.next_link(), vec![draft(1), draft(2)]).prepare(engine).unwrap();
+        let stale = chain_drafts(&key, chain, w.next_link(), vec![draft(3)]).prepare(engine).unwrap();
+        let next = || chain_drafts(&key, chain, first.to().clone(), vec![draft(3)]);
+        let (for_other, for_this) = (next().prepare(other).unwrap(), next().prepare(engine).unwrap());
+        w.append_prepared(first).await.unwrap();
+        let err = w.append_prepared(stale).await.unwrap_err().to_string();
+        assert!(err.contains("chained from event 0 but the chain is at event 2"), "{err}");
+        let err = w.append_prepared(for_other).await.unwrap_err().to_string();
+        assert!(err.contains("another engine"), "{err}");
+        w.append_prepared(for_this).await.unwrap();
+        w.commit().await.unwrap();
+        assert_chain_holds_three_events(&db, &key, chain).await;
     }
 
     async fn a_transactions_page_cache_is_set_and_told_what_it_was(db: TestDb) {
@@ -146,5 +153,49 @@ backend_tests! {
             accord_store::Engine::Postgres => assert_eq!((was, now), (None, None)),
         }
         tx.commit().await.unwrap();
+    }
+}
+
+/// A test audit event whose payload is `{"n": N}`.
+fn draft(n: i64) -> accord_store::audit::Draft {
+    accord_store::audit::Draft {
+        at: time::OffsetDateTime::now_utc(),
+        actor_id: None,
+        action: "test.event".into(),
+        record_type: "test".into(),
+        record_id: None,
+        before: None,
+        after: Some(format!("{{\"n\":{n}}}")),
+        reason: None,
+    }
+}
+
+/// `chain` holds exactly the events `draft(1)`, `draft(2)`, `draft(3)`, in order, and verifies:
+/// each link follows the one before it.
+async fn assert_chain_holds_three_events(
+    db: &accord_test_support::TestDb,
+    key: &accord_domain::audit::AuditKey,
+    chain: uuid::Uuid,
+) {
+    let mut tx = db.store.read().await.unwrap();
+    let heads = accord_store::audit::heads(&mut tx, Some(chain))
+        .await
+        .unwrap();
+    assert_eq!(heads.iter().map(|h| h.head_seq).collect::<Vec<_>>(), [3]);
+    let events = accord_store::audit::list(&mut tx, chain, 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        events
+            .iter()
+            .map(|e| e.after_json.clone().unwrap())
+            .collect::<Vec<_>>(),
+        ["{\"n\":1}", "{\"n\":2}", "{\"n\":3}"]
+    );
+    let mut prev = accord_domain::audit::GENESIS;
+    for e in &events {
+        let h = key.link(&prev, &e.fields());
+        assert_eq!(e.hash, hex::encode(h));
+        prev = h;
     }
 }
