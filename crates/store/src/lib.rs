@@ -285,6 +285,20 @@ impl Tx {
         Ok(())
     }
 
+    /// Inserts `rows` with the statements `prepare` makes ([`prepare_batch!`]), a batch at a
+    /// time: only one batch's rows are copied at once.
+    pub async fn insert_in_batches<T: Clone>(
+        &mut self,
+        rows: &[T],
+        prepare: fn(Engine, Vec<T>) -> Result<Prepared>,
+    ) -> Result<()> {
+        for chunk in rows.chunks(batch_rows(1)) {
+            let statements = prepare(self.engine(), chunk.to_vec())?;
+            self.run_prepared(statements).await?;
+        }
+        Ok(())
+    }
+
     /// SQLite: sets the connection's page cache (`pragma cache_size`: pages, or KiB when
     /// negative) and returns what it was, to set back; PostgreSQL: does nothing (`None`).
     pub async fn set_cache_size(&mut self, size: i64) -> Result<Option<i64>> {
@@ -548,8 +562,9 @@ impl WriteTx {
             .into_iter()
             .map(|d| audit::chain_event(key, self.chain_id, &mut self.head, d))
             .collect();
-        self.dirty |= !events.is_empty();
+        let any = !events.is_empty();
         audit::insert_events(&mut self.tx, events).await?;
+        self.dirty |= any;
         Ok(())
     }
 

@@ -106,8 +106,7 @@ pub async fn insert_attachment(
 
 /// Inserts many spec objects, in batches.
 pub async fn insert_objects(tx: &mut Tx, rows: &[Object]) -> Result<()> {
-    let statements = prepare_objects(tx.engine(), rows.to_vec())?;
-    tx.run_prepared(statements).await
+    tx.insert_in_batches(rows, prepare_objects).await
 }
 
 /// [`insert_objects`]'s statements, made on any thread for [`Tx::run_prepared`].

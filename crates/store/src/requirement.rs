@@ -516,8 +516,7 @@ pub async fn find_by_key(
 
 /// Inserts many requirements (an import), in batches.
 pub async fn insert_many(tx: &mut Tx, rows: &[Requirement]) -> Result<()> {
-    let statements = prepare_many(tx.engine(), rows.to_vec())?;
-    tx.run_prepared(statements).await
+    tx.insert_in_batches(rows, prepare_many).await
 }
 
 /// [`insert_many`]'s statements, made on any thread for [`Tx::run_prepared`].
@@ -554,7 +553,7 @@ pub fn prepare_many(engine: crate::Engine, rows: Vec<Requirement>) -> Result<cra
             a.add(r.functional_area)?;
             a.add(r.source)?;
             a.add(r.owner_id)?;
-            a.add(r.status.as_str().to_string())?;
+            a.add(r.status)?;
             a.add(r.priority)?;
             a.add(r.version)?;
             a.add(r.created_at)?;
@@ -565,8 +564,7 @@ pub fn prepare_many(engine: crate::Engine, rows: Vec<Requirement>) -> Result<cra
 
 /// Inserts many versions, in batches.
 pub async fn insert_versions(tx: &mut Tx, rows: &[Version]) -> Result<()> {
-    let statements = prepare_versions(tx.engine(), rows.to_vec())?;
-    tx.run_prepared(statements).await
+    tx.insert_in_batches(rows, prepare_versions).await
 }
 
 /// [`insert_versions`]'s statements, made on any thread for [`Tx::run_prepared`].

@@ -666,6 +666,52 @@ backend_tests! {
         assert!(update.contains(&old.key) && update.contains("rationale statement"), "{update}");
         assert_eq!(log.lines().filter(|l| l.contains("requirement.import")).count(), 2);
     }
+
+    async fn a_spreadsheet_of_more_rows_than_one_statement_takes_goes_in_whole_and_in_order(db: TestDb) {
+        // 1,001 rows: more than one multi-row INSERT holds (400), so the rows, their versions
+        // and their events are written in several statements, each bound a batch at a time.
+        let t = TestApp::new(db).await;
+        let (w, tok) = setup(&t).await;
+        let eid = w.engagement;
+        let mut sheet = String::from("title,statement\n");
+        for i in 1..=1001 {
+            sheet.push_str(&format!("Row {i},Statement {i}.\n"));
+        }
+        let send = |query: String| {
+            let (tok, body) = (tok.clone(), sheet.clone());
+            let t = &t;
+            async move {
+                t.send(Request::builder().method(Method::POST)
+                    .uri(format!("/api/v1/engagements/{eid}/imports/requirements.csv?functional_area=QC%20laboratory{query}"))
+                    .header("authorization", format!("Bearer {tok}"))
+                    .header("content-type", "text/csv")
+                    .body(Body::from(body)).unwrap()).await
+            }
+        };
+        let before = t.audit_count().await;
+        let p = send(String::new()).await;
+        assert_eq!(p.body["created"].as_u64(), Some(1001), "{}", p.text);
+        let r = send(format!("&confirm={}", p.body["confirm"].as_str().unwrap())).await;
+        assert_eq!((r.status, r.body["applied"].as_bool()), (StatusCode::OK, Some(true)), "{}", r.text);
+        assert_eq!(t.audit_count().await - before, 1002, "one event per requirement and one for the file");
+        let mut tx = t.db.store.read().await.unwrap();
+        let mut rows = accord_store::requirement::all(&mut tx, eid).await.unwrap();
+        rows.retain(|r| r.title.starts_with("Row "));
+        rows.sort_by_key(|r| r.seq);
+        assert_eq!(rows.len(), 1001);
+        for (i, r) in rows.iter().enumerate() {
+            assert_eq!((r.title.as_str(), r.statement.as_str(), r.version), (format!("Row {}", i + 1).as_str(), format!("Statement {}.", i + 1).as_str(), 1));
+        }
+        // Each has its first version, the last batch's as well as the first's.
+        for r in [&rows[0], &rows[400], &rows[1000]] {
+            let versions = accord_store::requirement::versions(&mut tx, r.id).await.unwrap();
+            assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), [1], "{}", r.title);
+            assert!(versions[0].snapshot.contains(&r.statement), "{}", versions[0].snapshot);
+        }
+        drop(tx);
+        let last = t.app.requirement(&t.actor(email("c1_fam")).await, eid, rows[1000].id).await.unwrap();
+        assert_eq!(last.requirement.functional_area, "QC laboratory");
+    }
 }
 
 /// The value of a hidden field of a page's form.
