@@ -179,6 +179,10 @@ macro_rules! prepare_batch {
     }};
 }
 
+fn another_engine() -> StoreError {
+    StoreError::Other("statements prepared for another engine".into())
+}
+
 /// Statements with their arguments already bound ([`prepare_batch!`]), for one engine.
 pub enum Prepared {
     Sqlite(Vec<(String, sqlx::sqlite::SqliteArguments<'static>)>),
@@ -198,11 +202,7 @@ impl Prepared {
         match (self, other) {
             (Prepared::Sqlite(a), Prepared::Sqlite(b)) => a.extend(b),
             (Prepared::Postgres(a), Prepared::Postgres(b)) => a.extend(b),
-            _ => {
-                return Err(StoreError::Other(
-                    "statements prepared for another engine".into(),
-                ))
-            }
+            _ => return Err(another_engine()),
         }
         Ok(())
     }
@@ -276,11 +276,7 @@ impl Tx {
                     sqlx::query_with(&sql, args).execute(&mut **t).await?;
                 }
             }
-            _ => {
-                return Err(StoreError::Other(
-                    "statements prepared for another engine".into(),
-                ))
-            }
+            _ => return Err(another_engine()),
         }
         Ok(())
     }
@@ -292,6 +288,7 @@ impl Tx {
         rows: &[T],
         prepare: fn(Engine, Vec<T>) -> Result<Prepared>,
     ) -> Result<()> {
+        // `batch_rows(1)`: the most rows one statement takes.
         for chunk in rows.chunks(batch_rows(1)) {
             let statements = prepare(self.engine(), chunk.to_vec())?;
             self.run_prepared(statements).await?;
@@ -572,12 +569,8 @@ impl WriteTx {
     /// while this transaction writes something else), appended in order. They must follow the
     /// head as it is now: events chained from any other head are refused and nothing is written.
     pub async fn append_chained(&mut self, chained: audit::Chained) -> Result<()> {
-        self.follows(chained.chain_id, &chained.from)?;
-        let any = !chained.events.is_empty();
-        audit::insert_events(&mut self.tx, chained.events).await?;
-        self.dirty |= any;
-        self.head = chained.to;
-        Ok(())
+        let prepared = chained.prepare(self.tx.engine())?;
+        self.append_prepared(prepared).await
     }
 
     /// [`WriteTx::append_chained`] for events whose statements were made elsewhere
