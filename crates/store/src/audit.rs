@@ -181,7 +181,6 @@ pub struct PreparedChain {
     pub(crate) chain_id: Uuid,
     pub(crate) from: Head,
     pub(crate) to: Head,
-    pub(crate) any: bool,
     pub(crate) statements: crate::Prepared,
 }
 
@@ -190,7 +189,6 @@ impl Chained {
     /// task).
     pub fn prepare(self, engine: crate::Engine) -> Result<PreparedChain> {
         Ok(PreparedChain {
-            any: !self.events.is_empty(),
             statements: prepare_events(engine, self.events)?,
             chain_id: self.chain_id,
             from: self.from,

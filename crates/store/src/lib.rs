@@ -578,7 +578,8 @@ impl WriteTx {
     pub async fn append_prepared(&mut self, chained: audit::PreparedChain) -> Result<()> {
         self.follows(chained.chain_id, &chained.from)?;
         self.tx.run_prepared(chained.statements).await?;
-        self.dirty |= chained.any;
+        // Events moved the head; none left it where it was.
+        self.dirty |= chained.to != chained.from;
         self.head = chained.to;
         Ok(())
     }
