@@ -162,7 +162,7 @@ impl<'t, 'i> Iterator for Children<'t, 'i> {
 }
 
 fn local(qname: &[u8]) -> &[u8] {
-    match qname.iter().rposition(|b| *b == b':') {
+    match memchr::memrchr(b':', qname) {
         Some(i) => &qname[i + 1..],
         None => qname,
     }
@@ -637,7 +637,7 @@ impl<'i, 'k> Parser<'i, 'k> {
         let a = tree.attrs.len() as u32;
         // Qualified: `xml:lang` and `xmlns:xhtml` must write back as they were.
         let qname = self.tag(&e, true, &mut tree.attrs)?;
-        let name = qname.rsplit_once(':').map_or(qname, |(_, l)| l);
+        let name = local_str(qname);
         tree.slots.push(Slot {
             name,
             attrs: (a, tree.attrs.len() as u32),
@@ -1494,22 +1494,27 @@ fn label_of(name: &str, identifier: Option<&str>) -> String {
 }
 
 /// Puts `parts`, one after the other, into `v` at `at`. Usually `v` has nothing after `at`
-/// (or nothing at all): the parts are then appended, without moving what is there, and the
-/// first part's vector is kept rather than copied.
+/// (or nothing at all): the parts are then appended, without moving what is there. Room for
+/// them all is made at once: growing by doubling would copy the first parts several times over
+/// and touch about twice the memory the result takes (for the 10,000-object file's 10,000
+/// spec objects, 2 MB).
 fn insert_at<T>(v: &mut Vec<T>, at: usize, parts: impl Iterator<Item = Vec<T>>) {
-    let mut all: Vec<T> = Vec::new();
-    for mut part in parts {
-        if all.is_empty() {
-            all = part;
-        } else {
+    let mut parts: Vec<Vec<T>> = parts.filter(|p| !p.is_empty()).collect();
+    if v.is_empty() && parts.len() == 1 {
+        *v = parts.remove(0);
+        return;
+    }
+    let total = parts.iter().map(Vec::len).sum();
+    if at == v.len() {
+        v.reserve_exact(total);
+        for mut part in parts {
+            v.append(&mut part);
+        }
+    } else {
+        let mut all = Vec::with_capacity(total);
+        for mut part in parts {
             all.append(&mut part);
         }
-    }
-    if v.is_empty() {
-        *v = all;
-    } else if at == v.len() {
-        v.append(&mut all);
-    } else {
         v.splice(at..at, all);
     }
 }
@@ -1551,7 +1556,11 @@ fn find_last_end_tag(text: &str, qname: &str) -> Option<usize> {
 }
 
 fn local_str(qname: &str) -> &str {
-    qname.rsplit_once(':').map_or(qname, |(_, l)| l)
+    // memchr's search, not `rsplit_once`'s byte by byte: every element's name passes here.
+    match memchr::memrchr(b':', qname.as_bytes()) {
+        Some(i) => qname.get(i + 1..).unwrap_or(qname),
+        None => qname,
+    }
 }
 
 /// The record sections of `REQ-IF-CONTENT`.
