@@ -1556,7 +1556,7 @@ fn find_last_end_tag(text: &str, qname: &str) -> Option<usize> {
 }
 
 fn local_str(qname: &str) -> &str {
-    // memchr's search, not `rsplit_once`'s byte by byte: every element's name passes here.
+    // memchr's vectorised search: every element's name passes here.
     match memchr::memrchr(b':', qname.as_bytes()) {
         Some(i) => qname.get(i + 1..).unwrap_or(qname),
         None => qname,
