@@ -162,6 +162,7 @@ impl<'t, 'i> Iterator for Children<'t, 'i> {
 }
 
 fn local(qname: &[u8]) -> &[u8] {
+    // memchr's search for the last `:`: every element's name passes here.
     match memchr::memrchr(b':', qname) {
         Some(i) => &qname[i + 1..],
         None => qname,
@@ -1556,11 +1557,9 @@ fn find_last_end_tag(text: &str, qname: &str) -> Option<usize> {
 }
 
 fn local_str(qname: &str) -> &str {
-    // memchr's vectorised search: every element's name passes here.
-    match memchr::memrchr(b':', qname.as_bytes()) {
-        Some(i) => qname.get(i + 1..).unwrap_or(qname),
-        None => qname,
-    }
+    // What follows the last `:` (ASCII, so a character boundary), found as [`local`] finds it.
+    let prefix = qname.len() - local(qname.as_bytes()).len();
+    qname.get(prefix..).unwrap_or(qname)
 }
 
 /// The record sections of `REQ-IF-CONTENT`.
