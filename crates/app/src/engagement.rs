@@ -328,7 +328,30 @@ impl App {
         actor: &Actor,
         id: Uuid,
     ) -> Result<(WriteTx, Engagement)> {
-        let mut w = self.begin(id, ChainKind::Engagement).await?;
+        let w = self.begin(id, ChainKind::Engagement).await?;
+        self.changeable(actor, id, w).await
+    }
+
+    /// [`App::write_engagement`] for a change that inserts many rows and changes none that
+    /// others refer to (an import): [`accord_store::Store::begin_bulk_write`].
+    pub(crate) async fn write_engagement_bulk(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<(WriteTx, Engagement)> {
+        let w = self
+            .store
+            .begin_bulk_write(id, ChainKind::Engagement)
+            .await?;
+        self.changeable(actor, id, w).await
+    }
+
+    async fn changeable(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        mut w: WriteTx,
+    ) -> Result<(WriteTx, Engagement)> {
         let e = match accord_store::engagement::get(&mut w.tx, id).await {
             Ok(e) => e,
             // Opening the chain of an id that is no engagement must not leave a chain behind.

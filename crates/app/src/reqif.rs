@@ -877,7 +877,8 @@ impl App {
                 .await
                 .map_err(|e| Error::Internal(e.to_string()))??;
         let total: usize = parsed.iter().map(|(_, r)| r.reqif.spec_objects.len()).sum();
-        let (mut w, _) = self.write_engagement(actor, engagement_id).await?;
+        // Only inserts: SQLite's key checks run once, before the commit (`begin_bulk_write`).
+        let (mut w, _) = self.write_engagement_bulk(actor, engagement_id).await?;
         let area = check_area(&mut w.tx, engagement_id, &opts.functional_area).await?;
         let mut seq = accord_store::requirement::next_seq(&mut w.tx, engagement_id).await?;
         let now = self.now();

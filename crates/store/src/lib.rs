@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+mod bulk;
 pub mod dialect;
 pub mod engagement;
 mod error;
@@ -79,7 +80,15 @@ pub fn batch_rows(cols: usize) -> usize {
 /// SQLite (`positional`) the parameters are `?`, which bind by position.
 #[doc(hidden)]
 pub fn batch_sql(table: &str, cols: &[&str], rows: usize, positional: bool) -> String {
-    let mut sql = format!("insert into {} ({}) values ", table, cols.join(", "));
+    // On SQLite `or fail`: a row that breaks a constraint fails the statement without undoing
+    // the rows before it (the caller's transaction is rolled back on any error), so that
+    // SQLite keeps no statement journal for it (see `bulk`).
+    let verb = if positional {
+        "insert or fail into"
+    } else {
+        "insert into"
+    };
+    let mut sql = format!("{verb} {} ({}) values ", table, cols.join(", "));
     let mut n = 1;
     for i in 0..rows {
         if i > 0 {
@@ -476,6 +485,40 @@ impl Store {
             chain_id,
             head,
             dirty: false,
+            bulk: None,
+        })
+    }
+
+    /// [`Store::begin_write`] for a transaction that inserts many rows (a large import) and
+    /// changes no row that others refer to. On SQLite it runs on a connection of its own with
+    /// foreign-key enforcement off, and [`WriteTx::commit`] checks the keys of every row it
+    /// inserted before committing: a row that refers to nothing fails the commit and nothing
+    /// is written (see `bulk`). On PostgreSQL it is [`Store::begin_write`].
+    pub async fn begin_bulk_write(
+        &self,
+        chain_id: uuid::Uuid,
+        kind: audit::ChainKind,
+    ) -> Result<WriteTx> {
+        let Pools::Sqlite(pool) = &self.pools else {
+            return self.begin_write(chain_id, kind).await;
+        };
+        let mut conn = pool.acquire().await?;
+        // Never back into the pool with its keys off, however this transaction ends.
+        conn.close_on_drop();
+        sqlx::query("pragma foreign_keys = off")
+            .execute(&mut *conn)
+            .await?;
+        // What `Pool::begin_with` does, on this connection.
+        let tx = sqlx::Transaction::begin(conn, Some("BEGIN IMMEDIATE".into())).await?;
+        let mut tx = Tx::Sqlite(tx);
+        let head = audit::lock_head(&mut tx, chain_id, kind).await?;
+        let marks = bulk::Marks::take(&mut tx, chain_id, head.seq).await?;
+        Ok(WriteTx {
+            tx,
+            chain_id,
+            head,
+            dirty: false,
+            bulk: Some(marks),
         })
     }
 
@@ -519,6 +562,8 @@ pub struct WriteTx {
     chain_id: uuid::Uuid,
     head: audit::Head,
     dirty: bool,
+    /// A bulk write's marks, for the key check before its commit.
+    bulk: Option<bulk::Marks>,
 }
 
 impl WriteTx {
@@ -598,6 +643,9 @@ impl WriteTx {
     pub async fn commit(mut self) -> Result<()> {
         if self.dirty {
             audit::save_head(&mut self.tx, self.chain_id, &self.head).await?;
+        }
+        if let Some(marks) = &self.bulk {
+            marks.verify(&mut self.tx).await?;
         }
         self.tx.commit().await
     }

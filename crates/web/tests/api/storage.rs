@@ -1,7 +1,8 @@
 //! Storage settings that durability depends on (RELIABILITY.md Q2), and migrations that never
 //! run half.
 
-use accord_test_support::{backend_tests, TempDir};
+use accord_store::{audit::ChainKind, StoreError, Tx};
+use accord_test_support::{backend_tests, TempDir, TestDb};
 
 backend_tests! {
     async fn durability_settings_are_in_force(db: TestDb) {
@@ -48,6 +49,108 @@ backend_tests! {
         assert!(err.contains("no_such_table"), "{err}");
         assert_eq!(leftovers, 0, "the first statement of the failed migration was rolled back");
     }
+
+    async fn a_bulk_write_commits_no_row_that_refers_to_nothing(db: TestDb) {
+        let chain = accord_domain::new_id();
+        let mut w = db.store.begin_bulk_write(chain, ChainKind::Engagement).await.unwrap();
+        let nobody = accord_domain::new_id();
+        // A document of an engagement, imported by a user, neither of which exists.
+        let doc = dangling_document(nobody);
+        let err = match accord_store::reqif::insert_document(&mut w.tx, &doc).await {
+            // PostgreSQL refuses the row as it goes in.
+            Err(e) => e,
+            // SQLite's bulk write checks the keys of what it inserted before the commit.
+            Ok(()) => w.commit().await.expect_err("the commit refuses a row that refers to nothing"),
+        };
+        assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
+        if db.store.engine() == accord_store::Engine::Sqlite {
+            let said = err.to_string();
+            assert!(said.contains("1 new row(s) of reqif_documents") && said.contains("refer to no row of"), "{said}");
+        }
+        // Nothing of the transaction is there: not the row, not the chain it opened.
+        let mut tx = db.store.read().await.unwrap();
+        let (docs, chains): (i64, i64) = match &mut tx {
+            Tx::Sqlite(t) => (
+                sqlx::query_scalar("select count(*) from reqif_documents").fetch_one(&mut **t).await.unwrap(),
+                sqlx::query_scalar("select count(*) from audit_chains where chain_id = $1").bind(chain).fetch_one(&mut **t).await.unwrap(),
+            ),
+            Tx::Postgres(t) => (
+                sqlx::query_scalar("select count(*) from reqif_documents").fetch_one(&mut **t).await.unwrap(),
+                sqlx::query_scalar("select count(*) from audit_chains where chain_id = $1").bind(chain).fetch_one(&mut **t).await.unwrap(),
+            ),
+        };
+        assert_eq!((docs, chains), (0, 0));
+    }
+}
+
+fn dangling_document(nobody: uuid::Uuid) -> accord_store::reqif::Document {
+    accord_store::reqif::Document {
+        id: accord_domain::new_id(),
+        engagement_id: nobody,
+        name: "orphan".into(),
+        header_identifier: "h".into(),
+        title: "t".into(),
+        model: "{}".into(),
+        definitions: "{}".into(),
+        imported_by: nobody,
+        imported_at: time::OffsetDateTime::now_utc(),
+    }
+}
+
+/// A bulk write's connection, whose key enforcement is off, never goes back to the pool: every
+/// connection other writes get enforces foreign keys, whether the bulk write committed, failed
+/// or was dropped.
+#[tokio::test]
+async fn after_bulk_writes_every_sqlite_connection_enforces_foreign_keys() {
+    let db = TestDb::sqlite().await;
+    let kind = ChainKind::Engagement;
+    let committed = db
+        .store
+        .begin_bulk_write(accord_domain::new_id(), kind)
+        .await
+        .unwrap();
+    committed.commit().await.unwrap();
+    let mut failed = db
+        .store
+        .begin_bulk_write(accord_domain::new_id(), kind)
+        .await
+        .unwrap();
+    accord_store::reqif::insert_document(
+        &mut failed.tx,
+        &dangling_document(accord_domain::new_id()),
+    )
+    .await
+    .unwrap();
+    assert!(failed.commit().await.is_err());
+    drop(
+        db.store
+            .begin_bulk_write(accord_domain::new_id(), kind)
+            .await
+            .unwrap(),
+    );
+    // All eight of the pool's connections at once.
+    let mut held = Vec::new();
+    for _ in 0..8 {
+        held.push(db.store.read().await.unwrap());
+    }
+    for tx in &mut held {
+        let Tx::Sqlite(t) = tx else { unreachable!() };
+        let on: i64 = sqlx::query_scalar("pragma foreign_keys")
+            .fetch_one(&mut **t)
+            .await
+            .unwrap();
+        assert_eq!(on, 1);
+    }
+    drop(held);
+    let mut w = db.store.write().await.unwrap();
+    let err =
+        accord_store::reqif::insert_document(&mut w, &dangling_document(accord_domain::new_id()))
+            .await
+            .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict { .. }),
+        "an ordinary write refuses the row at once: {err}"
+    );
 }
 
 /// A database made before new ones got larger pages opens, migrates and takes writes with the
