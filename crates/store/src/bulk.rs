@@ -3,11 +3,13 @@
 //! SQLite journals every multi-row `INSERT` into a table that has immediate foreign keys, or
 //! constraints that abort the statement (NOT NULL, UNIQUE, CHECK), so that a failing row can
 //! undo the rows before it in the same statement: it copies each page that existed before the
-//! statement into a journal as the statement first changes it. In a 100,000-object import that is about a tenth of the time
-//! (docs/benchmarks.md). A bulk insert runs on a connection of its own with foreign-key
-//! enforcement off (the pragma cannot change inside a transaction, and the connection is closed
-//! afterwards, never returned to the pool), and SQLite's batch statements are `INSERT OR FAIL`
-//! ([`crate::batch_sql`]): nothing then needs a statement journal.
+//! statement into a journal as the statement first changes it. In a 100,000-object import
+//! that was about a tenth of the time (docs/benchmarks.md). A bulk insert runs on a connection
+//! of its own with foreign-key enforcement off (the pragma cannot change inside a transaction,
+//! and the connection is closed afterwards, never returned to the pool), and SQLite's batch
+//! statements are `INSERT OR FAIL` ([`crate::batch_sql`]): nothing then needs a statement
+//! journal. (Changing the pragma expires the connection's prepared statements, so none keeps
+//! the key checks it was compiled with.)
 //!
 //! The guarantee stays what it was: before the commit, [`Marks::verify`] checks every foreign
 //! key of the rows inserted since the transaction began, and a row that refers to nothing fails
