@@ -55,8 +55,12 @@ impl Marks {
         let Tx::Sqlite(t) = tx else {
             return Ok(Marks { tables: Vec::new() });
         };
+        // Each table with keys, whether it has no rowid, and whether its rowid is given by the
+        // writer (an `integer primary key`), so need not grow.
         let rows = sqlx::query(
-            "select t.name, t.wr from pragma_table_list t \
+            "select t.name, t.wr, (select count(*) = 1 and max(upper(i.type)) = 'INTEGER' \
+                 from pragma_table_info(t.name) i where i.pk > 0) \
+             from pragma_table_list t \
              where t.schema = 'main' and t.type = 'table' \
              and exists (select 1 from pragma_foreign_key_list(t.name)) order by t.name",
         )
@@ -64,15 +68,8 @@ impl Marks {
         .await?;
         let mut tables = Vec::with_capacity(rows.len());
         for row in rows {
-            let (name, without_rowid): (String, bool) = (row.try_get(0)?, row.try_get(1)?);
-            // A rowid given by the writer (an `integer primary key`) need not grow.
-            let given_rowid: bool = sqlx::query_scalar(
-                "select count(*) = 1 and max(upper(type)) = 'INTEGER' \
-                 from pragma_table_info(?1) where pk > 0",
-            )
-            .bind(&name)
-            .fetch_one(&mut **t)
-            .await?;
+            let (name, without_rowid, given_rowid): (String, bool, bool) =
+                (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
             let mark = if name == EVENTS {
                 Mark::Events { chain_id, seq }
             } else if without_rowid || given_rowid {
@@ -96,23 +93,10 @@ impl Marks {
         for (table, mark) in &self.tables {
             let mut keys = Vec::new();
             for key in foreign_keys(t, table).await? {
-                if let Mark::Events { chain_id, .. } = mark {
-                    // The chain's events all have its id: one lookup, not one per event.
-                    if let [(column, to)] = key.columns.as_slice() {
-                        if column == "chain_id" {
-                            let sql = format!(
-                                "select exists (select 1 from {} where {} = ?1)",
-                                quoted(&key.parent),
-                                quoted(to)
-                            );
-                            let there: bool = sqlx::query_scalar(&sql)
-                                .bind(*chain_id)
-                                .fetch_one(&mut **t)
-                                .await?;
-                            if there {
-                                continue;
-                            }
-                        }
+                // The chain's events all have its id: its key is one lookup, not one per event.
+                if let (Mark::Events { chain_id, .. }, [(column, to)]) = (mark, &key.columns[..]) {
+                    if column == "chain_id" && parent_has(t, &key.parent, to, *chain_id).await? {
+                        continue;
                     }
                 }
                 keys.push((dangling_sql(&key), key));
@@ -228,6 +212,21 @@ async fn foreign_keys(t: &mut sqlx::SqliteConnection, table: &str) -> Result<Vec
         keys.push(Key { parent, columns });
     }
     Ok(keys)
+}
+
+/// Whether `parent` has a row whose `column` is `id`.
+async fn parent_has(
+    t: &mut sqlx::SqliteConnection,
+    parent: &str,
+    column: &str,
+    id: uuid::Uuid,
+) -> Result<bool> {
+    let sql = format!(
+        "select exists (select 1 from {} where {} = ?1)",
+        quoted(parent),
+        quoted(column)
+    );
+    Ok(sqlx::query_scalar(&sql).bind(id).fetch_one(t).await?)
 }
 
 /// The condition on a row `c` that it refers to no row by `key` (SQLite's rule: a key with a
