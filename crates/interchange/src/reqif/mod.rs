@@ -81,7 +81,17 @@ mod tests {
             read(b"\xff\xfe not text"),
             Err(ReadError::NotUtf8(_))
         ));
-        assert!(matches!(read(b"just words"), Err(ReadError::NotReqIf(_))));
+        for nothing in [
+            &b"just words"[..],
+            b"",
+            b"\xef\xbb\xbf  \n",
+            b"<?xml version=\"1.0\"?>",
+        ] {
+            assert_eq!(
+                read(nothing).unwrap_err().to_string(),
+                "not a ReqIF document: it holds no XML element (an empty file, or text that is not XML)"
+            );
+        }
         assert_eq!(
             read(b"<html><body/></html>").unwrap_err(),
             ReadError::NotReqIf("html".into())

@@ -39,6 +39,10 @@ pub enum ReadError {
     Dtd { line: u64, column: u64 },
     #[error("not a ReqIF document: the root element is {0}, not REQ-IF")]
     NotReqIf(String),
+    #[error(
+        "not a ReqIF document: it holds no XML element (an empty file, or text that is not XML)"
+    )]
+    NoElement,
     #[error("the document ends before {0} is closed (truncated?)")]
     Truncated(String),
 }
@@ -786,7 +790,7 @@ impl<'i, 'k> Parser<'i, 'k> {
                     ))
                 }
                 Ev::Text(_) => continue,
-                Ev::End | Ev::Eof => return Err(ReadError::NotReqIf("nothing".into())),
+                Ev::End | Ev::Eof => return Err(ReadError::NoElement),
             }
         };
         let mut attrs = Vec::new();
