@@ -65,8 +65,9 @@ pub fn read(bytes: &[u8]) -> Result<Table, CsvError> {
             message: "not UTF-8 text: save the sheet as \"CSV UTF-8\"".into(),
         }
     })?;
+    let sep = separator(text);
     let mut r = csv::ReaderBuilder::new()
-        .delimiter(separator(text))
+        .delimiter(sep)
         .flexible(true)
         .has_headers(true)
         .from_reader(text.as_bytes());
@@ -89,6 +90,7 @@ pub fn read(bytes: &[u8]) -> Result<Table, CsvError> {
     let mut rec = csv::StringRecord::new();
     // Lines counted from byte offsets (the reader's own count misses CRLF line ends).
     let (mut counted_to, mut lines) = (0usize, 1u64);
+    let mut last_start = 0usize;
     loop {
         let mut start = (r.position().byte() as usize).min(text.len());
         // The reader stops at a CR and takes its LF with the next record: a record starts
@@ -110,6 +112,7 @@ pub fn read(bytes: &[u8]) -> Result<Table, CsvError> {
         if !more {
             break;
         }
+        last_start = start;
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -121,7 +124,48 @@ pub fn read(bytes: &[u8]) -> Result<Table, CsvError> {
         }
         rows.push((line, rec.iter().map(undefuse).collect()));
     }
+    // A cell whose opening quote is never closed runs to the end of the file, taking every
+    // row after it into itself: the reader accepts that without a word, so it is refused here.
+    if let Some(at) = unclosed_quote(&text.as_bytes()[last_start..], sep) {
+        let at = last_start + at;
+        let line = 1 + text.as_bytes()[..at]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        return Err(CsvError {
+            line,
+            message: "a quoted cell starts here and its closing quote is missing: every line \
+                      after it would be read into that one cell"
+                .into(),
+        });
+    }
     Ok(Table { headers, rows })
+}
+
+/// Where the cell is whose opening quote `record` (the text of the last record read, to the
+/// end of the file) never closes, read as the CSV reader does: a quote opens a cell only as its
+/// first character, and a doubled quote inside stands for one.
+fn unclosed_quote(record: &[u8], sep: u8) -> Option<usize> {
+    let mut opened = None;
+    let mut cell_starts = true;
+    let mut i = 0;
+    while i < record.len() {
+        let b = record[i];
+        if opened.is_some() {
+            if b == b'"' {
+                if record.get(i + 1) == Some(&b'"') {
+                    i += 2;
+                    continue;
+                }
+                opened = None;
+            }
+        } else if cell_starts && b == b'"' {
+            opened = Some(i);
+        }
+        cell_starts = opened.is_none() && (b == sep || matches!(b, b'\r' | b'\n'));
+        i += 1;
+    }
+    opened
 }
 
 #[cfg(test)]
@@ -150,5 +194,26 @@ mod tests {
         let e = read(b"title\nok\n\xff\xfe\n").unwrap_err();
         assert_eq!(e.line, 3, "{e}");
         assert!(read(b"").is_err());
+    }
+
+    #[test]
+    fn a_quote_that_is_never_closed_is_refused_where_it_opens() {
+        let e =
+            read(b"title,statement\r\nA,\"The first\r\nB,The second\r\nC,third\r\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains("closing quote is missing"), "{e}");
+        // Across lines, after doubled quotes, on a line of its own, with `;`.
+        let e = read("t;s\nA;\"x \"\"y\"\" z\nstill x\"\nB;\"open\nC;D\n".as_bytes()).unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+        let e = read(b"title\n\"").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        // Closed quotes, quotes inside a cell that did not open with one, a quoted last cell
+        // without a line end: read as they are.
+        let t = read(b"title,statement\nA,\"two\nlines, \"\"quoted\"\"\"\nB,5\" screen\nC,\"end\"")
+            .unwrap();
+        assert_eq!(t.rows.len(), 3);
+        assert_eq!(t.rows[0].1[1], "two\nlines, \"quoted\"");
+        assert_eq!(t.rows[1].1[1], "5\" screen");
+        assert_eq!(t.rows[2].1[1], "end");
     }
 }

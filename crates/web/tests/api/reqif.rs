@@ -626,6 +626,11 @@ backend_tests! {
         let r = send("functional_area=QC%20laboratory".into(), bad).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text.contains("line 3, column title"), "{}", r.text);
+        // A quote never closed would take every row after it into one cell: refused where it opens.
+        let open = "title,statement\nA,\"The first\nB,The second\nC,The third\n".as_bytes().to_vec();
+        let r = send("functional_area=QC%20laboratory".into(), open).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text.contains("line 2: a quoted cell starts here and its closing quote is missing"), "{}", r.text);
         let r = send("map=title".into(), sheet.clone()).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text.contains("is not field:Column"), "{}", r.text);
