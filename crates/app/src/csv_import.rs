@@ -80,30 +80,43 @@ fn mapping(
             });
         }
     }
-    let find = |name: &str| {
+    // The columns named `name`: one, or none; two or more cannot say which is meant.
+    let find = |name: &str| -> Vec<usize> {
         let norm = |s: &str| s.trim().to_lowercase().replace([' ', '-'], "_");
-        headers.iter().position(|h| norm(h) == norm(name))
+        (0..headers.len())
+            .filter(|i| norm(&headers[*i]) == norm(name))
+            .collect()
     };
     let mut out = HashMap::new();
     for f in CSV_FIELDS {
-        match given.get(f) {
-            Some(col) => match find(col) {
-                Some(i) => {
-                    out.insert(f, i);
-                }
-                None => errors.push(FieldError {
-                    field: "map".into(),
-                    message: format!(
-                        "{f}: the file has no column \"{col}\"; its columns are: {}",
-                        headers.join(", ")
-                    ),
-                }),
-            },
-            None => {
-                if let Some(i) = find(f) {
-                    out.insert(f, i);
-                }
+        let (name, found) = match given.get(f) {
+            Some(col) => (col.as_str(), find(col)),
+            None => (f, find(f)),
+        };
+        match found[..] {
+            [i] => {
+                out.insert(f, i);
             }
+            [] if given.contains_key(f) => errors.push(FieldError {
+                field: "map".into(),
+                message: format!(
+                    "{f}: the file has no column \"{name}\"; its columns are: {}",
+                    headers.join(", ")
+                ),
+            }),
+            [] => {}
+            _ => errors.push(FieldError {
+                field: "map".into(),
+                message: format!(
+                    "{f}: the file has {} columns named \"{name}\" (columns {}): rename all but one",
+                    found.len(),
+                    found
+                        .iter()
+                        .map(|i| (i + 1).to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
         }
     }
     for required in ["title", "statement"] {
@@ -194,6 +207,21 @@ impl App {
             reason: Some("CSV import".into()),
         };
         for (line, cells) in &table.rows {
+            // Cells past the last column: usually a cell with the separator in it, unquoted,
+            // which would leave part of its text behind.
+            if cells[table.headers.len().min(cells.len())..]
+                .iter()
+                .any(|c| !c.trim().is_empty())
+            {
+                errors.push(FieldError {
+                    field: format!("line {line}"),
+                    message: format!(
+                        "more cells than the first line names columns ({}): a cell with the \
+                         separator in it must be in quotes",
+                        table.headers.len()
+                    ),
+                });
+            }
             let cell = |f: &str| -> Option<&str> {
                 map.get(f).and_then(|i| cells.get(*i)).map(|s| s.as_str())
             };

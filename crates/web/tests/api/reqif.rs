@@ -631,6 +631,19 @@ backend_tests! {
         let r = send("functional_area=QC%20laboratory".into(), open).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text.contains("line 2: a quoted cell starts here and its closing quote is missing"), "{}", r.text);
+        // Two columns of one name cannot say which is meant.
+        let r = send("functional_area=QC%20laboratory".into(), b"Title,title,statement\nA,B,S\n".to_vec()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text.contains(r#"title: the file has 2 columns named \"title\" (columns 1, 2): rename all but one"#), "{}", r.text);
+        let r = send("map=title:Name,statement:Text&functional_area=QC%20laboratory".into(), b"Name,Text,Text\nA,S,T\n".to_vec()).await;
+        assert!(r.text.contains(r#"statement: the file has 2 columns named \"Text\" (columns 2, 3)"#), "{}", r.text);
+        // A row with more cells than there are columns: an unquoted comma cut a cell in two.
+        let r = send("functional_area=QC%20laboratory".into(), b"title,statement\nA,Log it, and sign it.\n".to_vec()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text.contains(r#""field":"line 2","message":"more cells than the first line names columns (2): a cell with the separator in it must be in quotes""#), "{}", r.text);
+        // Empty cells past the last column (some tools end every line with a separator) are no error.
+        let r = send("functional_area=QC%20laboratory".into(), b"title,statement\nA,Log it.,,\n".to_vec()).await;
+        assert_eq!((r.status, r.body["created"].as_u64()), (StatusCode::OK, Some(1)), "{}", r.text);
         let r = send("map=title".into(), sheet.clone()).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text.contains("is not field:Column"), "{}", r.text);
