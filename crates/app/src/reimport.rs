@@ -256,6 +256,7 @@ impl App {
             }
         }
         let opts = &opts;
+        warnings.extend(crate::reqif::unknown_attributes(&doc, opts, &member));
         let old_objects: HashMap<
             String,
             (accord_store::reqif::Object, Option<time::OffsetDateTime>),

@@ -43,6 +43,55 @@ impl ImportOptions {
     }
 }
 
+/// Warnings for the attributes titles or statements were asked to come from (beyond the
+/// defaults) that no attribute definition of `doc` is named: a misspelt name would otherwise
+/// pass unnoticed, the next name or the defaults standing in for it.
+pub(crate) fn unknown_attributes(
+    doc: &ReqIf,
+    opts: &ImportOptions,
+    member: &str,
+) -> Vec<ImportWarning> {
+    let defaults = ImportOptions::new("", "");
+    let mut names: Vec<&str> = doc
+        .spec_types
+        .iter()
+        .flat_map(|t| &t.attributes)
+        .filter_map(|a| a.id.long_name.as_deref())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut out = Vec::new();
+    for (option, given, default) in [
+        ("title_from", &opts.title_from, &defaults.title_from),
+        (
+            "statement_from",
+            &opts.statement_from,
+            &defaults.statement_from,
+        ),
+    ] {
+        for name in given {
+            if default.contains(name) || names.binary_search(&name.as_str()).is_ok() {
+                continue;
+            }
+            out.push(ImportWarning {
+                document: member.to_string(),
+                line: 0,
+                column: 0,
+                element: option.to_string(),
+                message: if names.is_empty() {
+                    format!("the document has no attribute named \"{name}\": it defines no attributes")
+                } else {
+                    format!(
+                        "the document has no attribute named \"{name}\" (names are compared exactly); its attributes are: {}",
+                        names.join(", ")
+                    )
+                },
+            });
+        }
+    }
+    out
+}
+
 /// A warning of an import, with the archive member it is about.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ImportWarning {
@@ -910,6 +959,9 @@ impl App {
                 };
                 report.warnings.extend(read.warnings.iter().map(warn));
                 let mut doc = read.reqif;
+                report
+                    .warnings
+                    .extend(unknown_attributes(&doc, opts, &member));
                 let document_id = accord_domain::new_id();
                 let display = if member.is_empty() {
                     opts.name.clone()

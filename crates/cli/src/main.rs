@@ -597,15 +597,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     started.elapsed().as_secs_f64()
                 );
                 for w in &report.warnings {
-                    let at = if w.document.is_empty() {
+                    let mut at = if w.document.is_empty() {
                         String::new()
                     } else {
                         format!("{} ", w.document)
                     };
-                    eprintln!(
-                        "warning: {at}line {}, column {}: {}: {}",
-                        w.line, w.column, w.element, w.message
-                    );
+                    // Line 0: a warning about the whole document or the import's options.
+                    if w.line > 0 {
+                        at.push_str(&format!("line {}, column {}: ", w.line, w.column));
+                    }
+                    eprintln!("warning: {at}{}: {}", w.element, w.message);
                 }
             }
         }

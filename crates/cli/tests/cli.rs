@@ -439,6 +439,7 @@ backend_tests! {
         assert!(out.status.success(), "{}", stderr(&out));
         assert!(stdout(&out).contains("5 spec objects: 5 requirements") && stdout(&out).contains("1 trace links from 1 relations"), "{}", stdout(&out));
         assert_eq!(requirement_count(&db, "NWB-LIMS").await, before + 5);
+        assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
         // Back out: the document as it came, the specification, the matrix in both forms.
         let back = dir.0.join("back.reqif");
         let out = accord(&db.url, &key, &["export", "reqif", "--engagement", "NWB-LIMS", "-o", back.to_str().unwrap(), "--as", HANNAH]);
@@ -459,6 +460,10 @@ backend_tests! {
         assert_eq!(csv.lines().count(), before + 5 + 1);
         let out = accord(&db.url, &key, &["export", "specification", "--engagement", "NWB-LIMS", "-o", spec.to_str().unwrap(), "--as", HANNAH, "--lang", "fr"]);
         assert!(!out.status.success() && stderr(&out).contains("--lang fr"), "{}", stderr(&out));
+        // An attribute the document does not have: a warning about the options, with no line.
+        let out = accord(&db.url, &key, &["import", "reqif", f, "--engagement", "NWB-LIMS", "--as", HANNAH, "--area", "QC laboratory", "--title-from", "Titel"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stderr(&out).contains("warning: title_from: the document has no attribute named \"Titel\""), "{}", stderr(&out));
     }
 
     async fn an_import_killed_half_way_leaves_nothing_of_it(db: TestDb) {

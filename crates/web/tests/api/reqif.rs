@@ -812,5 +812,31 @@ backend_tests! {
         assert_eq!(c["changes"], serde_json::json!(["ReqIF.Name"]), "the title did not change: {}", p.text);
         assert_eq!(c["edited_in_accord"], false);
         assert_eq!(p.body["requirements_updated"], 0);
+        assert_eq!(r.body["warnings"], serde_json::json!([]), "ReqIF.Text is the document's: {}", r.text);
+    }
+
+    async fn an_attribute_to_take_titles_from_that_the_document_does_not_have_is_a_warning(db: TestDb) {
+        let t = TestApp::new(db).await;
+        let (w, tok) = setup(&t).await;
+        let eid = w.engagement;
+        // Misspelt (names are compared exactly): the next name gives the titles, the defaults
+        // the statements, and the report says why.
+        let v1 = doc_of(&[("a", "LAB-7", "Print labels")], &[]);
+        let r = upload(&t, &tok, eid, "functional_area=QC%20laboratory&name=urs.reqif&title_from=Reqif.Name,ReqIF.Text&statement_from=Beschreibung", v1.into_bytes()).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let elements: Vec<&str> = r.body["warnings"].as_array().unwrap().iter().map(|w| w["element"].as_str().unwrap()).collect();
+        assert_eq!(elements, ["title_from", "statement_from"], "{}", r.text);
+        assert_eq!(
+            r.body["warnings"][0]["message"],
+            "the document has no attribute named \"Reqif.Name\" (names are compared exactly); its attributes are: ReqIF.Name, ReqIF.Text"
+        );
+        // A re-import's preview says so too.
+        let doc = r.body["document_ids"][0].as_str().unwrap().to_string();
+        let p = t.send(Request::builder().method(Method::POST)
+            .uri(format!("/api/v1/engagements/{eid}/imports/reqif/{doc}?functional_area=QC%20laboratory&title_from=Titel"))
+            .header("authorization", format!("Bearer {tok}"))
+            .body(Body::from(doc_of(&[("a", "LAB-7", "Print labels")], &[]))).unwrap()).await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.text);
+        assert!(p.body["warnings"].as_array().unwrap().iter().any(|w| w["element"] == "title_from" && w["message"].as_str().unwrap().contains("no attribute named \"Titel\"")), "{}", p.text);
     }
 }
