@@ -70,6 +70,7 @@ async fn sign_gate(
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 struct SignatureFilter {
     /// Only the signatures of this record.
     record_id: Option<Uuid>,

@@ -37,6 +37,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ImportParams {
     /// The functional area the new requirements are filed under (required).
     pub functional_area: Option<String>,
@@ -122,6 +123,7 @@ async fn import_reqif(
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ReimportParams {
     /// The functional area of requirements the newer file adds (required).
     pub functional_area: Option<String>,
@@ -177,6 +179,7 @@ async fn reimport_reqif(
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ExportParams {
     /// The imported document to write back (default: the latest).
     pub document_id: Option<Uuid>,
@@ -228,6 +231,7 @@ async fn export_reqif(
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct AttachmentParams {
     /// The attachment's path inside the `.reqifz`, as the document refers to it.
     pub path: Option<String>,
@@ -298,6 +302,7 @@ async fn requirements_csv(
     State(s): State<AppState>,
     Caller(a): Caller,
     Path(eid): Path<Uuid>,
+    Query(_none): Query<super::NoParams>,
 ) -> ApiResult<Response> {
     let (key, bytes) = s.app.requirements_csv(&a, eid).await?;
     Ok(csv_download(format!("{key}-requirements.csv"), bytes))
@@ -311,6 +316,7 @@ async fn traceability_csv(
     State(s): State<AppState>,
     Caller(a): Caller,
     Path(eid): Path<Uuid>,
+    Query(_none): Query<super::NoParams>,
 ) -> ApiResult<Response> {
     let (key, bytes) = s.app.traceability_csv(&a, eid).await?;
     Ok(csv_download(format!("{key}-traceability.csv"), bytes))
@@ -318,6 +324,7 @@ async fn traceability_csv(
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct DocumentParams {
     /// `true`: sent as a file to save (`Content-Disposition: attachment`), not shown.
     pub download: Option<bool>,
@@ -367,6 +374,7 @@ async fn traceability_html(
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct CsvImportParams {
     /// Which column fills which field, `field:Column` comma-separated (fields: key, title,
     /// statement, rationale, functional_area, source). A field not named takes the column of
@@ -460,6 +468,7 @@ async fn changes_csv(
     State(s): State<AppState>,
     Caller(a): Caller,
     Path(eid): Path<Uuid>,
+    Query(_none): Query<super::NoParams>,
 ) -> ApiResult<Response> {
     let (key, bytes) = s.app.changes_csv(&a, eid).await?;
     Ok(csv_download(format!("{key}-changes.csv"), bytes))

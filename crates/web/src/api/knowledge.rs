@@ -26,6 +26,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct GlossaryFilter {
     /// Only the terms someone of the partner's team has not acknowledged as they read now.
     pub unacknowledged: Option<bool>,

@@ -36,6 +36,7 @@ pub(crate) fn with_etag<T: Serialize>(status: StatusCode, version: i64, body: T)
 /// `?limit=` and `?cursor=` of a list.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// Page size, default 50, at most 500.
     pub limit: Option<i64>,
@@ -48,14 +49,23 @@ pub struct ListParams {
 /// `?include_retired=` of a list that is short enough to come whole.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct RetiredParam {
     /// Include retired records.
     pub include_retired: Option<bool>,
 }
 
+/// The query of a document's route that takes no parameter: any is refused (422, field
+/// `query`), as every route's query refuses one it does not know, so that a mistyped or not yet
+/// supported one (`?baseline=`) never gets the engagement as it is now without a word.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
+
 /// `?reason=` of a retiring `DELETE`.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ReasonParam {
     /// Why the record is retired (kept in the audit trail).
     pub reason: Option<String>,

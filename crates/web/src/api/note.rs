@@ -18,6 +18,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
 pub struct NoteFilter {
     /// Only the notes on this record.
     pub record_id: Option<Uuid>,

@@ -87,6 +87,7 @@ async fn get_organisation(
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 struct UserFilter {
     /// An organisation the caller can see; the caller's own by default.
     organisation_id: Option<Uuid>,

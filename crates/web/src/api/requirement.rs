@@ -34,6 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct RequirementFilter {
     /// draft, in_clarification, ready_for_review, approved, implemented, verified or retired.
     pub status: Option<String>,
@@ -330,6 +331,7 @@ async fn put_estimate(
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct SeenEstimate {
     /// The `estimated_at` of the estimate read; when the partner replaced it since, nothing is
     /// acknowledged (409).

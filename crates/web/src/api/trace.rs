@@ -22,6 +22,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct LinkFilter {
     /// Only the links from or to this requirement.
     pub requirement_id: Option<Uuid>,

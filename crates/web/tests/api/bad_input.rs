@@ -69,6 +69,49 @@ backend_tests! {
         assert_eq!(t.audit_count().await, before, "nothing bad was written");
     }
 
+    async fn every_query_refuses_a_parameter_it_does_not_know(db: TestDb) {
+        // A mistyped or not yet supported parameter (`?baseline=` on a document) must not get
+        // an answer as though it had not been sent: every route that reads a query, and every
+        // document export, refuses one it does not know, before it reads or writes anything.
+        let t = TestApp::new(db).await;
+        let w = World::seed(&t).await;
+        let tok = t.login(email("c1_admin")).await;
+        let before = t.audit_count().await;
+        let doc = t.call(Method::GET, "/api/v1/openapi.json", None, None, &[]).await.body;
+        let mut checked = Vec::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let reads_query = op["parameters"].as_array().is_some_and(|ps| ps.iter().any(|p| p["in"] == "query"));
+                if !reads_query && !path.contains("/exports/") {
+                    continue;
+                }
+                let concrete = path
+                    .replace("{eid}", &w.engagement.to_string())
+                    .replace("{role}", "end_user")
+                    .replace("{id}", &uuid::Uuid::now_v7().to_string())
+                    .replace("{cid}", &uuid::Uuid::now_v7().to_string())
+                    .replace("{rid}", &uuid::Uuid::now_v7().to_string());
+                let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+                let r = t.call(m, &format!("{concrete}?baseline=BL-3"), Some(&tok), Some(json!({})), &[("if-match", "\"1\"")]).await;
+                assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{method} {path}: {}", r.text);
+                assert_eq!(r.body["errors"][0]["field"], "query", "{method} {path}: {}", r.text);
+                assert!(r.body["errors"][0]["message"].as_str().unwrap().contains("unknown field `baseline`"), "{method} {path}: {}", r.text);
+                checked.push(format!("{method} {path}"));
+            }
+        }
+        for route in ["get /api/v1/engagements/{eid}/exports/specification.html", "get /api/v1/engagements/{eid}/exports/requirements.csv", "get /api/v1/engagements/{eid}/exports/changes.csv", "get /api/v1/engagements/{eid}/requirements"] {
+            assert!(checked.iter().any(|c| c == route), "{route} not checked; checked: {checked:?}");
+        }
+        assert_eq!(t.audit_count().await, before, "nothing was written");
+        // The message names what the route knows.
+        let r = t.get(&format!("/api/v1/engagements/{}/exports/reqif?baseline=BL-3", w.engagement), &tok).await;
+        assert_eq!(r.body["errors"][0]["message"], "Failed to deserialize query string: baseline: unknown field `baseline`, expected `document_id` or `engagement`");
+        // The parameters a route knows still work.
+        let r = t.get(&format!("/api/v1/engagements/{}/exports/specification.html?download=true", w.engagement), &tok).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    }
+
     async fn every_api_route_needs_a_token(db: TestDb) {
         let t = TestApp::new(db).await;
         let w = World::seed(&t).await;
