@@ -754,10 +754,12 @@ backend_tests! {
         assert!(list.text.contains(&format!("<option value=\"{doc}\">a newer export of urs.reqif")), "the form offers the document");
         // A newer export through the form: a preview, nothing written.
         let before = t.audit_count().await;
-        let v2 = doc_of(&[("a", "Log samples", "Log every sample at receipt."), ("c", "Sign results", "Sign results electronically.")], &[]);
+        let v2 = doc_of(&[("a", "Log samples", "Log every sample at receipt."), ("c", "Sign results", "Sign results electronically.")], &[("c", "gone")]);
         let r = t.upload(&format!("/engagements/{eid}/requirements/import"), &s, &[("functional_area", "QC laboratory"), ("document_id", &doc)], ("urs-2.reqif", v2.as_bytes()), None).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
         assert!(r.text.contains("Check before importing") && r.text.contains("<code>c</code>") && r.text.contains("Removed (their requirements retire)"), "{}", r.text);
+        // Its warnings are there to read before confirming, each with its place.
+        assert!(r.text.contains("<code>SPEC-RELATION r0</code>") && r.text.contains("refers to the spec object gone, which is not in the document"), "{}", r.text);
         assert_eq!(t.audit_count().await, before);
         // Confirming applies the file held since the preview, once.
         let confirm = |html: &str| {
