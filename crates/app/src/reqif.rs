@@ -81,9 +81,12 @@ pub(crate) fn unknown_attributes(
                 message: if names.is_empty() {
                     format!("the document has no attribute named \"{name}\": it defines no attributes")
                 } else {
+                    // A tool's document may define hundreds: the first 30 say enough.
+                    let more = names.len().saturating_sub(30);
                     format!(
-                        "the document has no attribute named \"{name}\" (names are compared exactly); its attributes are: {}",
-                        names.join(", ")
+                        "the document has no attribute named \"{name}\" (names are compared exactly); its attributes are: {}{}",
+                        names[..names.len() - more].join(", "),
+                        if more > 0 { format!(" and {more} more") } else { String::new() }
                     )
                 },
             });
@@ -1520,6 +1523,36 @@ impl App {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_document_of_many_attributes_is_named_in_part_when_one_asked_for_is_not_there() {
+        use super::{unknown_attributes, ImportOptions};
+        use accord_interchange::reqif::{AttributeDefinition, Identity, ReqIf, SpecType};
+        let def = |n: usize| AttributeDefinition {
+            id: Identity {
+                long_name: Some(format!("Attr {n:02}")),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let doc = ReqIf {
+            spec_types: vec![SpecType {
+                attributes: (0..35).map(def).collect(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let mut opts = ImportOptions::new("a.reqif", "QC");
+        opts.title_from = vec!["Attr 07".into(), "Titel".into(), "ReqIF.Name".into()];
+        let w = unknown_attributes(&doc, &opts, "");
+        assert_eq!(w.len(), 1, "only Titel: {w:?}");
+        assert!(
+            w[0].message.ends_with("Attr 28, Attr 29 and 5 more"),
+            "{}",
+            w[0].message
+        );
+        assert!(w[0].message.contains("\"Titel\""));
+    }
+
     #[test]
     fn only_a_large_file_gets_a_larger_page_cache_for_its_import() {
         use super::import_cache_kib;
