@@ -602,6 +602,34 @@ impl App {
         report.requirements_updated = updated.len();
         report.requirements_retired = retire.len();
         report.links_created = links.len();
+        // A file with none of the document's spec objects is most likely another document,
+        // chosen by mistake: confirming it would retire every requirement the document gave.
+        if report.changed.is_empty() && report.unchanged == 0 && !report.removed.is_empty() {
+            let header = if stored.header_identifier == doc.header.identifier {
+                String::new()
+            } else {
+                format!(
+                    " (the file's header is {}, the document's {})",
+                    doc.header.identifier, stored.header_identifier
+                )
+            };
+            let requirements = |n: usize| match n {
+                1 => "1 requirement".to_string(),
+                n => format!("{n} requirements"),
+            };
+            report.warnings.push(ImportWarning {
+                document: member.clone(),
+                line: 0,
+                column: 0,
+                element: "REQ-IF-HEADER".into(),
+                message: format!(
+                    "none of this file's spec objects is in {}{header}: it looks like another document. Confirming retires {} and creates {}; to add it beside this one, import it as a new document",
+                    stored.name,
+                    requirements(report.requirements_retired),
+                    requirements(report.requirements_created)
+                ),
+            });
+        }
         report.confirm = confirm_token(
             held.head(),
             &serde_json::json!([

@@ -840,5 +840,14 @@ backend_tests! {
             .body(Body::from(doc_of(&[("a", "LAB-7", "Print labels")], &[]))).unwrap()).await;
         assert_eq!(p.status, StatusCode::OK, "{}", p.text);
         assert!(p.body["warnings"].as_array().unwrap().iter().any(|w| w["element"] == "title_from" && w["message"].as_str().unwrap().contains("no attribute named \"Titel\"")), "{}", p.text);
+        assert!(!p.text.contains("another document"), "the same spec object: {}", p.text);
+        // A file that shares no spec object with the document: most likely another one.
+        let p = t.send(Request::builder().method(Method::POST)
+            .uri(format!("/api/v1/engagements/{eid}/imports/reqif/{doc}?functional_area=QC%20laboratory"))
+            .header("authorization", format!("Bearer {tok}"))
+            .body(Body::from(doc_of(&[("z", "LAB-9", "Weigh samples"), ("y", "LAB-10", "Label aliquots")], &[]).replace(r#"REQ-IF-HEADER IDENTIFIER="h""#, r#"REQ-IF-HEADER IDENTIFIER="h2""#))).unwrap()).await;
+        assert_eq!((p.status, p.body["requirements_retired"].as_u64()), (StatusCode::OK, Some(1)), "{}", p.text);
+        let w = p.body["warnings"].as_array().unwrap().iter().find(|w| w["element"] == "REQ-IF-HEADER").unwrap_or_else(|| panic!("{}", p.text));
+        assert_eq!(w["message"], "none of this file's spec objects is in urs.reqif (the file's header is h2, the document's h): it looks like another document. Confirming retires 1 requirement and creates 2 requirements; to add it beside this one, import it as a new document");
     }
 }
