@@ -40,10 +40,38 @@ async fn upload(
     query: &str,
     body: Vec<u8>,
 ) -> accord_test_support::Resp {
+    send_file(
+        t,
+        token,
+        &format!("/api/v1/engagements/{eid}/imports/reqif?{query}"),
+        body,
+    )
+    .await
+}
+
+/// Compares a newer export with the imported document `doc` (a preview without `confirm`).
+async fn compare(
+    t: &TestApp,
+    token: &str,
+    eid: uuid::Uuid,
+    doc: &str,
+    query: &str,
+    body: String,
+) -> accord_test_support::Resp {
+    let uri = format!("/api/v1/engagements/{eid}/imports/reqif/{doc}?{query}");
+    send_file(t, token, &uri, body.into_bytes()).await
+}
+
+async fn send_file(
+    t: &TestApp,
+    token: &str,
+    uri: &str,
+    body: Vec<u8>,
+) -> accord_test_support::Resp {
     t.send(
         Request::builder()
             .method(Method::POST)
-            .uri(format!("/api/v1/engagements/{eid}/imports/reqif?{query}"))
+            .uri(uri)
             .header("authorization", format!("Bearer {token}"))
             .header("content-type", "application/octet-stream")
             .body(Body::from(body))
@@ -804,10 +832,7 @@ backend_tests! {
         let doc = r.body["document_ids"][0].as_str().unwrap().to_string();
         // The newer export renames the foreign name only; no title_from given this time.
         let v2 = doc_of(&[("a", "LAB-8", "Print labels")], &[]);
-        let p = t.send(Request::builder().method(Method::POST)
-            .uri(format!("/api/v1/engagements/{eid}/imports/reqif/{doc}?functional_area=QC%20laboratory"))
-            .header("authorization", format!("Bearer {tok}"))
-            .body(Body::from(v2)).unwrap()).await;
+        let p = compare(&t, &tok, eid, &doc, "functional_area=QC%20laboratory", v2).await;
         assert_eq!(p.status, StatusCode::OK, "{}", p.text);
         let c = &p.body["changed"][0];
         assert_eq!(c["title"], "Print labels", "{}", p.text);
@@ -834,18 +859,13 @@ backend_tests! {
         );
         // A re-import's preview says so too.
         let doc = r.body["document_ids"][0].as_str().unwrap().to_string();
-        let p = t.send(Request::builder().method(Method::POST)
-            .uri(format!("/api/v1/engagements/{eid}/imports/reqif/{doc}?functional_area=QC%20laboratory&title_from=Titel"))
-            .header("authorization", format!("Bearer {tok}"))
-            .body(Body::from(doc_of(&[("a", "LAB-7", "Print labels")], &[]))).unwrap()).await;
+        let p = compare(&t, &tok, eid, &doc, "functional_area=QC%20laboratory&title_from=Titel", doc_of(&[("a", "LAB-7", "Print labels")], &[])).await;
         assert_eq!(p.status, StatusCode::OK, "{}", p.text);
         assert!(p.body["warnings"].as_array().unwrap().iter().any(|w| w["element"] == "title_from" && w["message"].as_str().unwrap().contains("no attribute named \"Titel\"")), "{}", p.text);
         assert!(!p.text.contains("another document"), "the same spec object: {}", p.text);
         // A file that shares no spec object with the document: most likely another one.
-        let p = t.send(Request::builder().method(Method::POST)
-            .uri(format!("/api/v1/engagements/{eid}/imports/reqif/{doc}?functional_area=QC%20laboratory"))
-            .header("authorization", format!("Bearer {tok}"))
-            .body(Body::from(doc_of(&[("z", "LAB-9", "Weigh samples"), ("y", "LAB-10", "Label aliquots")], &[]).replace(r#"REQ-IF-HEADER IDENTIFIER="h""#, r#"REQ-IF-HEADER IDENTIFIER="h2""#))).unwrap()).await;
+        let other = doc_of(&[("z", "LAB-9", "Weigh samples"), ("y", "LAB-10", "Label aliquots")], &[]).replace(r#"REQ-IF-HEADER IDENTIFIER="h""#, r#"REQ-IF-HEADER IDENTIFIER="h2""#);
+        let p = compare(&t, &tok, eid, &doc, "functional_area=QC%20laboratory", other).await;
         assert_eq!((p.status, p.body["requirements_retired"].as_u64()), (StatusCode::OK, Some(1)), "{}", p.text);
         let w = p.body["warnings"].as_array().unwrap().iter().find(|w| w["element"] == "REQ-IF-HEADER").unwrap_or_else(|| panic!("{}", p.text));
         assert_eq!(w["message"], "none of this file's spec objects is in urs.reqif (the file's header is h2, the document's h): it looks like another document. Confirming retires 1 requirement and creates 2 requirements; to add it beside this one, import it as a new document");
