@@ -6,8 +6,11 @@
 pub fn write(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 * (rows.len() + 1));
     out.extend_from_slice("\u{feff}".as_bytes());
+    // Flexible: a row of another length than the header is written as it is (the writer would
+    // otherwise end the line before it without its line break, running rows together).
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
+        .flexible(true)
         .from_writer(out);
     // Writing to a Vec cannot fail.
     let _ = w.write_record(header);
@@ -28,6 +31,24 @@ pub fn defuse(cell: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_row_longer_or_shorter_than_the_header_is_written_whole() {
+        let rows = vec![
+            vec!["REQ-0001;A;B".to_string()],
+            vec!["1".into(), "2".into(), "3".into(), "4".into()],
+            vec!["x".into(), "y".into()],
+        ];
+        let bytes = super::write(&["key", "title", "statement"], &rows);
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(
+            text.trim_start_matches('\u{feff}'),
+            "key,title,statement\r\nREQ-0001;A;B\r\n1,2,3,4\r\nx,y\r\n"
+        );
+        let back = crate::csv_in::read(text.as_bytes()).unwrap();
+        let back: Vec<Vec<String>> = back.rows.into_iter().map(|(_, r)| r).collect();
+        assert_eq!(back, rows);
+    }
+
     #[test]
     fn excel_reads_it_and_runs_no_formula() {
         let bytes = super::write(
