@@ -34,10 +34,35 @@ impl std::error::Error for CsvError {}
 /// At most this many rows are taken from one file.
 pub const MAX_ROWS: usize = 200_000;
 
-/// The separator a file uses: whichever of `,` and `;` its header line has more of.
+/// The separator a file uses, `,` or `;`: the one that reads the header line into more than
+/// one column and more of the next rows (up to a hundred) into as many cells as the header has
+/// columns; on a tie, the one that makes more columns, then `,` (a file of one column is read
+/// with `,`, as Accord writes it). Counting the separators on the first line alone would take
+/// `;` in a quoted column name, or `,` in a column name of a file Excel wrote with `;`
+/// (`Priority, MoSCoW;Title`), for the separator.
 fn separator(text: &str) -> u8 {
-    let first = text.lines().next().unwrap_or("");
-    if first.matches(';').count() > first.matches(',').count() {
+    let score = |sep: u8| {
+        let mut r = csv::ReaderBuilder::new()
+            .delimiter(sep)
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(text.as_bytes());
+        let mut records = r.records();
+        let Some(Ok(header)) = records.next() else {
+            return (false, 0, 0);
+        };
+        let columns = header.len();
+        if columns < 2 {
+            return (false, 0, 0);
+        }
+        let fitting = records
+            .take(100)
+            .map_while(Result::ok)
+            .filter(|r| r.len() == columns)
+            .count();
+        (true, fitting, columns)
+    };
+    if score(b';') > score(b',') {
         b';'
     } else {
         b','
@@ -78,7 +103,12 @@ pub fn read(bytes: &[u8]) -> Result<Table, CsvError> {
             message: e.to_string(),
         })?
         .iter()
-        .map(|h| h.trim().to_string())
+        // A byte order mark after a blank line (the reader drops one only at the very start)
+        // is not part of the first column's name.
+        .map(|h| {
+            h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+                .to_string()
+        })
         .collect();
     if headers.iter().all(|h| h.is_empty()) {
         return Err(CsvError {
@@ -194,6 +224,34 @@ mod tests {
         let e = read(b"title\nok\n\xff\xfe\n").unwrap_err();
         assert_eq!(e.line, 3, "{e}");
         assert!(read(b"").is_err());
+    }
+
+    #[test]
+    fn the_separator_is_the_one_the_rows_fit() {
+        // A column name with a comma in a file Excel wrote with semicolons.
+        let t = read("Priority, MoSCoW;Title, short;Text\nMust;A;x, y\nShould;B;z\n".as_bytes())
+            .unwrap();
+        assert_eq!(t.headers, ["Priority, MoSCoW", "Title, short", "Text"]);
+        assert_eq!(t.rows[0].1, ["Must", "A", "x, y"]);
+        // A quoted column name with semicolons in a file written with commas.
+        let t = read(b"\"Notes; a; b\",title\nn,A\n").unwrap();
+        assert_eq!(t.headers, ["Notes; a; b", "title"]);
+        assert_eq!(t.rows[0].1, ["n", "A"]);
+        // Cells with the other separator in them, and one column alone.
+        let t = read(b"title,statement\nA,do x; then y\nB,z\n").unwrap();
+        assert_eq!(t.rows[0].1, ["A", "do x; then y"]);
+        let t = read(b"Titel;Text\nA;x, y, z\n").unwrap();
+        assert_eq!(t.rows[0].1, ["A", "x, y, z"]);
+        let t = read(b"title\nA, B\n").unwrap();
+        assert_eq!(t.rows[0].1, ["A", " B"]);
+    }
+
+    #[test]
+    fn a_second_byte_order_mark_is_not_part_of_a_column_name() {
+        let t = read("\u{feff}\u{feff}title,statement\nA,B\n".as_bytes()).unwrap();
+        assert_eq!(t.headers, ["title", "statement"]);
+        let t = read("\n\u{feff}title,statement\nA,B\n".as_bytes()).unwrap();
+        assert_eq!(t.headers, ["title", "statement"]);
     }
 
     #[test]
