@@ -3,7 +3,8 @@
 //! places. The reader must answer (a model with warnings, or an error that says what and
 //! where) without panicking, and whatever it accepts must write back to the same model.
 //!
-//! CI runs the default 256 cases of each property; for a longer run by hand:
+//! CI runs the default 256 cases of each property; for a longer run by hand (or the
+//! coverage-guided targets of `fuzz/`, see its README.md):
 //!
 //!     PROPTEST_CASES=200000 cargo test --release -p accord-interchange --test fuzz
 
