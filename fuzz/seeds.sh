@@ -22,8 +22,7 @@ printf '%s' '<xhtml:div xmlns:xhtml="http://www.w3.org/1999/xhtml"><xhtml:p>Samp
 printf '\xef\xbb\xbfkey,title,statement\r\nREQ-0001,"Label, printed","Two\nlines ""quoted"""\r\n,New,'"'"'=1+2\r\n' > "$corpus/csv/comma"
 printf 'Titel;Beschreibung;Bereich\nProbe;Die Probe wird erfasst;QC\n' > "$corpus/csv/semicolon"
 
-# A .reqifz of the small document and an attachment, as Accord writes one: the export of a
-# document with files is such an archive, so the test suite's fixture stands for it.
+# A .reqifz of the test suite's small document and a picture.
 if command -v python3 > /dev/null; then
     python3 - "$root/crates/interchange/tests/data/small.reqif" "$corpus/reqifz/small.reqifz" <<'PY'
 import sys, zipfile
