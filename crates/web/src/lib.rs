@@ -15,10 +15,12 @@ pub mod ui;
 pub mod uploads;
 
 use accord_app::App;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, Method};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
+use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -147,9 +149,66 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
                         frame-ancestors 'none'; base-uri 'none'";
 
+/// The API's routes (method and path, as the OpenAPI document writes them) whose operation
+/// reads query parameters.
+fn routes_with_a_query(doc: &utoipa::openapi::OpenApi) -> HashSet<(Method, String)> {
+    use utoipa::openapi::path::ParameterIn;
+    let mut out = HashSet::new();
+    for (path, item) in &doc.paths.paths {
+        let operations = [
+            (Method::GET, &item.get),
+            (Method::POST, &item.post),
+            (Method::PUT, &item.put),
+            (Method::PATCH, &item.patch),
+            (Method::DELETE, &item.delete),
+        ];
+        for (method, op) in operations {
+            let reads = op
+                .as_ref()
+                .and_then(|op| op.parameters.as_ref())
+                .is_some_and(|ps| {
+                    ps.iter()
+                        .any(|p| matches!(p.parameter_in, ParameterIn::Query))
+                });
+            if reads {
+                out.insert((method, path.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// A route of the API that reads no query refuses one (422, field `query`, as a route that
+/// reads one refuses a parameter it does not know), before anything else: `?baseline=` or
+/// `?include=` on such a route is not answered as though it had not been sent. Which routes
+/// read a query is what the OpenAPI document says, from the same annotations as the handlers.
+async fn refuse_a_query_where_none_is_read(
+    takes: Arc<HashSet<(Method, String)>>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = req.extensions().get::<axum::extract::MatchedPath>();
+    let method = match req.method() {
+        &Method::HEAD => Method::GET,
+        m => m.clone(),
+    };
+    if let Some(path) = path {
+        if !takes.contains(&(method, path.as_str().to_string())) {
+            if let Err(e) = axum::extract::Query::<api::NoParams>::try_from_uri(req.uri()) {
+                return error::Problem::from(e).into_response();
+            }
+        }
+    }
+    next.run(req).await
+}
+
 /// The whole HTTP service.
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api();
+    let takes = Arc::new(routes_with_a_query(&doc));
+    let api = api.route_layer(axum::middleware::from_fn(move |req, next| {
+        refuse_a_query_where_none_is_read(takes.clone(), req, next)
+    }));
     let doc = std::sync::Arc::new(doc);
     Router::new()
         .route("/healthz", get(healthz))

@@ -302,7 +302,6 @@ async fn requirements_csv(
     State(s): State<AppState>,
     Caller(a): Caller,
     Path(eid): Path<Uuid>,
-    Query(_none): Query<super::NoParams>,
 ) -> ApiResult<Response> {
     let (key, bytes) = s.app.requirements_csv(&a, eid).await?;
     Ok(csv_download(format!("{key}-requirements.csv"), bytes))
@@ -316,7 +315,6 @@ async fn traceability_csv(
     State(s): State<AppState>,
     Caller(a): Caller,
     Path(eid): Path<Uuid>,
-    Query(_none): Query<super::NoParams>,
 ) -> ApiResult<Response> {
     let (key, bytes) = s.app.traceability_csv(&a, eid).await?;
     Ok(csv_download(format!("{key}-traceability.csv"), bytes))
@@ -468,7 +466,6 @@ async fn changes_csv(
     State(s): State<AppState>,
     Caller(a): Caller,
     Path(eid): Path<Uuid>,
-    Query(_none): Query<super::NoParams>,
 ) -> ApiResult<Response> {
     let (key, bytes) = s.app.changes_csv(&a, eid).await?;
     Ok(csv_download(format!("{key}-changes.csv"), bytes))

@@ -55,9 +55,10 @@ pub struct RetiredParam {
     pub include_retired: Option<bool>,
 }
 
-/// The query of a document's route that takes no parameter: any is refused (422, field
-/// `query`), as every route's query refuses one it does not know, so that a mistyped or not yet
-/// supported one (`?baseline=`) never gets the engagement as it is now without a word.
+/// The query of a route that reads none: any parameter is refused (422, field `query`), as
+/// every route's query refuses one it does not know, so that a mistyped or not yet supported one
+/// (`?baseline=`) never gets the engagement as it is now without a word. The router checks it
+/// on every route whose OpenAPI operation has no query parameter.
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoParams {}
