@@ -209,7 +209,7 @@ pub fn router(state: AppState) -> Router {
     let api = api.route_layer(axum::middleware::from_fn(move |req, next| {
         refuse_a_query_where_none_is_read(takes.clone(), req, next)
     }));
-    let doc = std::sync::Arc::new(doc);
+    let doc = Arc::new(doc);
     Router::new()
         .route("/healthz", get(healthz))
         .route(
